@@ -1,0 +1,56 @@
+# Vangnet — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export VANGNET_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint format install install-dev browser-deps bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: create the venv, migrate SQLite under var/, load demo data, serve on PORT
+run: install
+	$(BIN)/vangnet migrate --no-input -v 0
+	$(BIN)/vangnet demo
+	$(BIN)/vangnet serve --port $(PORT)
+
+## browser-deps: Debian's Chromium for the Playwright tests (no browser download)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+## test: the whole suite (unit, integration, browser); DATABASE_URL selects PostgreSQL
+test: install-dev browser-deps
+	$(BIN)/pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+bench: install-dev
+	$(BIN)/vangnet bench
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,206 @@
+"""The JSON API, version 1: same access rules and audit as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.security import HttpBearer
+
+from vangnet.accounts.actions import user_for_token
+from vangnet.core import access
+from vangnet.core.audit import Actor, record
+from vangnet.core.http import AuthedRequest
+from vangnet.core.models import EventType
+from vangnet.organisations.models import GuardianLink, Pupil
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Vangnet API",
+    version="1",
+    description="Vangnet's API. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `vangnet token create EMAIL`).",
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+    docs_url=None,
+)
+
+
+def _actor(request: AuthedRequest) -> Actor:
+    return Actor.from_request(request, channel="api")
+
+
+class RoleOut(Schema):
+    role: str
+    title: str
+    board_id: int
+    school_id: int | None
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    roles: list[RoleOut]
+
+
+class SchoolOut(Schema):
+    id: int
+    name: str
+    code: str
+    sector: str
+    city: str
+    board_id: int
+
+
+class GroupRef(Schema):
+    id: int
+    name: str
+    school_year: str
+
+
+class SchoolRef(Schema):
+    id: int
+    name: str
+
+
+class PupilOut(Schema):
+    id: int
+    first_name: str
+    name_prefix: str
+    last_name: str
+    full_name: str
+    school_id: int
+    group: GroupRef | None
+
+
+class GuardianOut(Schema):
+    name: str
+    relation: str
+    parental_authority: bool
+    email: str
+    phone: str
+
+
+class PupilDetailOut(Schema):
+    id: int
+    student_number: str
+    first_name: str
+    name_prefix: str
+    last_name: str
+    full_name: str
+    date_of_birth: dt.date
+    school: SchoolRef
+    group: GroupRef | None
+    guardians: list[GuardianOut]
+
+
+class PupilFilter(Schema):
+    school: int | None = None
+    q: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@api.get("/me", response=MeOut, summary="The caller and their roles")
+def me(request: AuthedRequest) -> dict[str, Any]:
+    from vangnet.organisations.models import RoleAssignment
+
+    user = request.user
+    roles = (
+        RoleAssignment.objects.filter(user=user)
+        .select_related("board")
+        .prefetch_related("board__role_titles")
+    )
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": [
+            {"role": r.role, "title": r.title, "board_id": r.board_id, "school_id": r.school_id}
+            for r in roles
+        ],
+    }
+
+
+@api.get("/schools", response=list[SchoolOut], summary="Schools the caller works at or oversees")
+def schools(request: AuthedRequest) -> Any:
+    return access.visible_schools(request.user).order_by("name")
+
+
+@api.get("/pupils", response=list[PupilOut], summary="Pupils the caller may see")
+def pupils(request: AuthedRequest, filters: Query[PupilFilter]) -> Any:
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    qs = access.visible_pupils(request.user).select_related("group")
+    if filters.school:
+        qs = qs.filter(school_id=filters.school)
+    if filters.q:
+        from vangnet.organisations.views import _search
+
+        qs = _search(qs, filters.q)
+    rows = list(qs.order_by("last_name", "first_name", "id")[offset : offset + limit])
+    scope = access.scope_of(request.user)
+    with transaction.atomic():
+        record(
+            _actor(request),
+            EventType.PUPILS_LISTED,
+            board_id=min(scope.all_board_ids) if scope.all_board_ids else None,
+            object_type="pupil_list",
+            data={
+                "school": filters.school,
+                "q": filters.q or "",
+                "offset": offset,
+                "results": len(rows),
+            },
+        )
+    return rows
+
+
+@api.get("/pupils/{pupil_id}", response=PupilDetailOut, summary="One pupil")
+def pupil(request: AuthedRequest, pupil_id: int) -> dict[str, Any]:
+    with transaction.atomic():
+        p: Pupil = access.access_pupil(request.user, pupil_id)
+        links = GuardianLink.objects.filter(pupil=p).select_related("guardian")
+        record(
+            _actor(request),
+            EventType.PUPIL_VIEWED,
+            board_id=p.school.board_id,
+            school_id=p.school_id,
+            pupil_id=p.pk,
+            object_type="pupil",
+            object_id=str(p.pk),
+        )
+        guardians = [
+            {
+                "name": link.guardian.name,
+                "relation": link.relation,
+                "parental_authority": link.parental_authority,
+                "email": link.guardian.email,
+                "phone": link.guardian.phone,
+            }
+            for link in links
+        ]
+    return {
+        "id": p.pk,
+        "student_number": p.student_number,
+        "first_name": p.first_name,
+        "name_prefix": p.name_prefix,
+        "last_name": p.last_name,
+        "full_name": p.full_name,
+        "date_of_birth": p.date_of_birth,
+        "school": p.school,
+        "group": p.group,
+        "guardians": guardians,
+    }

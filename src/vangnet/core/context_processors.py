@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vangnet.core.access import scope_of
+from vangnet.core.roles import BOARD_ROLES, Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    scope = scope_of(user)
+    items = [("home", reverse("home"), _("Start"))]
+    if scope.has(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):
+        items.append(("pupils", reverse("pupil_search"), _("Leerlingen")))
+    if scope.all_school_ids:
+        items.append(("schools", reverse("school_list"), _("Scholen")))
+    for board_id in sorted(scope.boards(*BOARD_ROLES)):
+        items.append(("board", reverse("board_detail", args=[board_id]), _("Bestuur")))
+        break
+    if scope.all_board_ids:
+        items.append(("partners", reverse("partner_list"), _("Sociale kaart")))
+    if scope.has(Role.PRIVACY_OFFICER):
+        items.append(("audit", reverse("audit_log"), _("Auditlog")))
+    path = request.path
+    nav = []
+    for key, url, label in items:
+        current = path == url if url == "/" else path.startswith(url)
+        nav.append({"key": key, "url": url, "label": label, "current": current})
+    return {"nav": nav}

@@ -1,0 +1,144 @@
+"""The audit log, break-the-glass grants and one-time form tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.IntegerChoices):
+    """What happened. Numbered ranges: 1xx login, 2xx reads, 3xx organisation data,
+    4xx access and accounts, 5xx social map, 9xx system."""
+
+    LOGIN = 100, _("Ingelogd")
+    LOGOUT = 101, _("Uitgelogd")
+    LOGIN_FAILED = 102, _("Inloggen mislukt")
+    LOCKED_OUT = 103, _("Account geblokkeerd na mislukte pogingen")
+    MFA_ACTIVATED = 104, _("Tweede factor ingesteld")
+    SESSION_EXPIRED = 105, _("Sessie verlopen")
+
+    PUPIL_VIEWED = 200, _("Leerlingpagina bekeken")
+    PUPILS_LISTED = 201, _("Leerlingen gezocht of opgevraagd")
+    PUPIL_ACCESS_LOG_VIEWED = 202, _("Inzage in toegang tot leerling bekeken")
+    AUDIT_LOG_VIEWED = 203, _("Auditlog bekeken")
+    AUDIT_VERIFIED = 204, _("Auditketen gecontroleerd")
+
+    PUPIL_CREATED = 300, _("Leerling aangemaakt")
+    PUPIL_UPDATED = 301, _("Leerling gewijzigd")
+    GUARDIAN_CREATED = 302, _("Ouder/verzorger aangemaakt")
+    GUARDIAN_UPDATED = 303, _("Ouder/verzorger gewijzigd")
+    GROUP_CREATED = 304, _("Groep aangemaakt")
+    IMPORT_COMPLETED = 305, _("Import uitgevoerd")
+    STAFF_CREATED = 306, _("Medewerker aangemaakt")
+    GROUP_TEACHERS_CHANGED = 307, _("Leerkrachten van groep gewijzigd")
+
+    BREAK_GLASS_GRANTED = 400, _("Noodtoegang gebruikt")
+    ROLE_ASSIGNED = 401, _("Rol toegekend")
+    ROLE_REVOKED = 402, _("Rol ingetrokken")
+    API_TOKEN_CREATED = 403, _("API-sleutel aangemaakt")
+    ROLE_TITLE_CHANGED = 404, _("Functienaam gewijzigd")
+    BOARD_SETTINGS_CHANGED = 405, _("Instellingen bestuur gewijzigd")
+
+    PARTNER_CREATED = 500, _("Partner toegevoegd aan sociale kaart")
+    PARTNER_UPDATED = 501, _("Partner op sociale kaart gewijzigd")
+    PARTNER_DELETED = 502, _("Partner van sociale kaart verwijderd")
+
+    DEMO_LOADED = 900, _("Demogegevens geladen")
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained event. Rows are never updated or deleted: database
+    triggers refuse it, and ``vangnet audit verify`` proves the chain."""
+
+    chain = models.CharField(max_length=40)
+    seq = models.PositiveBigIntegerField()
+    occurred_at = models.DateTimeField(default=timezone.now)
+    event_type = models.PositiveIntegerField(choices=EventType.choices)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=254, blank=True)
+    role = models.CharField(max_length=30, blank=True)
+    board_id = models.BigIntegerField(null=True, blank=True)
+    school_id = models.BigIntegerField(null=True, blank=True)
+    pupil_id = models.BigIntegerField(null=True, blank=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    channel = models.CharField(max_length=10, default="web")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq")]
+        indexes = [
+            models.Index(fields=["pupil_id", "occurred_at"], name="audit_pupil_time"),
+            models.Index(fields=["board_id", "occurred_at"], name="audit_board_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.get_event_type_display()}"
+
+
+class AuditChainHead(models.Model):
+    """The last sequence number and hash of one chain; locked while appending."""
+
+    chain = models.CharField(max_length=40, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain}@{self.seq}"
+
+
+class BreakGlassGrant(models.Model):
+    """Time-limited access to a pupil outside the user's normal scope, with a reason."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass_grants"
+    )
+    pupil = models.ForeignKey(
+        "organisations.Pupil", on_delete=models.CASCADE, related_name="break_glass_grants"
+    )
+    reason = models.TextField(_("reden"))
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.pupil_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+
+class SubmissionToken(models.Model):
+    """A token per rendered form; claiming it twice means a double submit."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+    result_url = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.token[:8]
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job may run next; claimed with a conditional update so that two
+    workers never run the same job twice."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
