@@ -33,7 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok"})
 
 
 @login_required
@@ -108,7 +108,6 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     pupil = request.GET.get("leerling", "").strip()
     if pupil.isdigit():
         events = events.filter(pupil_id=int(pupil))
-    page = Paginator(events, 50).get_page(request.GET.get("pagina"))
     with transaction.atomic():
         record(
             Actor.from_request(request),
@@ -117,6 +116,8 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
             object_type="audit_log",
             data={"filters": {"soort": kind, "wie": who, "leerling": pupil}},
         )
+        page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+        list(page.object_list)
     return render(
         request,
         "core/audit_log.html",
@@ -149,10 +150,6 @@ def pupil_access_log(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     user = request.user
     with transaction.atomic():
         pupil: Pupil = access.access_pupil_access_log(user, pupil_id)
-        events = AuditEvent.objects.filter(
-            pupil_id=pupil.pk, board_id=pupil.school.board_id
-        ).order_by("-occurred_at", "-id")
-        page = Paginator(events, 50).get_page(request.GET.get("pagina"))
         record(
             Actor.from_request(request),
             EventType.PUPIL_ACCESS_LOG_VIEWED,
@@ -162,4 +159,10 @@ def pupil_access_log(request: AuthedRequest, pupil_id: int) -> HttpResponse:
             object_type="pupil",
             object_id=str(pupil.pk),
         )
+        # Paginate after recording: this look at the log is part of the log.
+        events = AuditEvent.objects.filter(
+            pupil_id=pupil.pk, board_id=pupil.school.board_id
+        ).order_by("-occurred_at", "-id")
+        page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+        list(page.object_list)
     return render(request, "core/pupil_access_log.html", {"pupil": pupil, "page": page})

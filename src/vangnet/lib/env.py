@@ -37,9 +37,11 @@ _str = str
 class Env:
     def __init__(self, environ: dict[_str, _str] | None = None) -> None:
         self.environ = environ if environ is not None else dict(os.environ)
+        # Only the real environment documents variables; test instances keep their own.
+        self.registry: dict[_str, Variable] = REGISTRY if environ is None else {}
 
     def _raw(self, name: _str, default: _str, help: _str, secret: bool = False) -> _str:
-        REGISTRY[name] = Variable(name, default, help, secret)
+        self.registry[name] = Variable(name, default, help, secret)
         if secret:
             path = self.environ.get(f"{name}_FILE")
             if path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from typing import Any
 
 from django.contrib import messages
@@ -52,6 +54,8 @@ def _search(queryset: QuerySet[Pupil], q: str) -> QuerySet[Pupil]:
 def pupil_search(request: AuthedRequest) -> HttpResponse:
     user = request.user
     scope = access.scope_of(user)
+    if not scope.has(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):
+        raise Http404  # roles without named pupils (board, privacy officer, adviser, admin)
     form = PupilSearchForm(request.GET or None)
     schools = access.visible_schools(user).filter(
         id__in=scope.schools(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER)
@@ -369,7 +373,9 @@ def partner_create(request: AuthedRequest, board_id: int) -> HttpResponse:
 def partner_edit(request: AuthedRequest, partner_id: int) -> HttpResponse:
     user = request.user
     partner: Partner = access.access_partner(user, partner_id, for_write=True)
-    form = PartnerForm(request.POST or None, instance=partner)
+    # A ModelForm writes cleaned values onto its instance; give it a copy so that
+    # `partner` keeps showing what is stored.
+    form = PartnerForm(request.POST or None, instance=copy.copy(partner))
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -379,11 +385,11 @@ def partner_edit(request: AuthedRequest, partner_id: int) -> HttpResponse:
             )
         except ConflictError:
             # Keep what the user typed, show what is stored now, and let them decide.
-            partner.refresh_from_db()
             conflict = partner
-            data = request.POST.copy()
-            data["version"] = str(partner.version)
-            form = PartnerForm(data, instance=partner)
+            conflict.refresh_from_db()
+            posted = request.POST.copy()
+            posted["version"] = str(conflict.version)
+            form = PartnerForm(posted, instance=copy.copy(conflict))
             form.is_valid()
             form.add_error(None, VERSION_CONFLICT)
         else:
