@@ -20,24 +20,38 @@ PRODUCTION = {
 
 
 def vangnet(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("VANGNET_", "DATABASE_URL"))}
+    # A clean environment: no Vangnet settings, and not the browser tests' async switch.
+    skip = ("VANGNET_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     clean |= {"VANGNET_DATA_DIR": str(tmp_path), **env}
     return subprocess.run(
-        [sys.executable, "-m", "vangnet.cli", *args], env=clean, capture_output=True,
-        text=True, timeout=120, cwd=tmp_path,
+        [sys.executable, "-m", "vangnet.cli", *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"VANGNET_MODE": "production"}, "VANGNET_SECRET_KEY (or VANGNET_SECRET_KEY_FILE) must be set"),
+        (
+            {"VANGNET_MODE": "production"},
+            "VANGNET_SECRET_KEY (or VANGNET_SECRET_KEY_FILE) must be set",
+        ),
         ({"DATABASE_URL": "mysql://x@localhost/db"}, "DATABASE_URL must point at PostgreSQL"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL is not a usable database URL"),
         ({"VANGNET_IDLE_MINUTES": "soon"}, "VANGNET_IDLE_MINUTES='soon' is not a whole number"),
-        ({"VANGNET_MODE": "production", "VANGNET_SECRET_KEY": "x" * 60},
-         "VANGNET_ALLOWED_HOSTS must name the site's host"),
-        ({"VANGNET_SECRET_KEY_FILE": "/nonexistent/key"}, "VANGNET_SECRET_KEY_FILE=/nonexistent/key cannot be read"),
+        (
+            {"VANGNET_MODE": "production", "VANGNET_SECRET_KEY": "x" * 60},
+            "VANGNET_ALLOWED_HOSTS must name the site's host",
+        ),
+        (
+            {"VANGNET_SECRET_KEY_FILE": "/nonexistent/key"},
+            "VANGNET_SECRET_KEY_FILE=/nonexistent/key cannot be read",
+        ),
     ],
 )
 def test_misconfiguration_stops_with_one_line(tmp_path, env, message):
@@ -58,7 +72,10 @@ def test_deploy_check_is_clean_in_production(tmp_path):
 def test_secret_from_file(tmp_path):
     key = tmp_path / "key"
     key.write_text("s" * 60 + "\n")
-    assert Env({"VANGNET_SECRET_KEY_FILE": str(key)}).str("VANGNET_SECRET_KEY", "", "x", secret=True) == "s" * 60
+    assert (
+        Env({"VANGNET_SECRET_KEY_FILE": str(key)}).str("VANGNET_SECRET_KEY", "", "x", secret=True)
+        == "s" * 60
+    )
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("ja", True), ("0", False), ("no", False)])

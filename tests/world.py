@@ -48,6 +48,7 @@ class World:
     partner: Partner
     other_partner: Partner
     users: dict[str, User] = field(default_factory=dict)
+    assignment: RoleAssignment | None = None  # teacher_b's role at school B
 
     def __getitem__(self, persona: str) -> User:
         return self.users[persona]
@@ -154,6 +155,7 @@ def build_world() -> World:
             RoleAssignment.objects.create(user=user, role=role, board=rb, school=school)
         w.users[persona] = user
     a5.teachers.add(w.users["teacher_a"])
+    w.assignment = RoleAssignment.objects.get(user=w.users["teacher_b"])
     b3.teachers.add(w.users["teacher_b"])
     return w
 

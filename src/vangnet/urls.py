@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from vangnet.api.v1 import api
 from vangnet.core import views as core
+from vangnet.organisations import import_views
+from vangnet.organisations import staff_views as staff
 from vangnet.organisations import views as org
 
 urlpatterns = [
@@ -21,6 +23,13 @@ urlpatterns = [
     path("besturen/<int:board_id>/instellingen/", org.board_settings, name="board_settings"),
     path("besturen/<int:board_id>/functienamen/", org.role_titles, name="role_titles"),
     path("besturen/<int:board_id>/sociale-kaart/nieuw/", org.partner_create, name="partner_create"),
+    path("besturen/<int:board_id>/import/", import_views.pupil_import, name="pupil_import"),
+    path("besturen/<int:board_id>/medewerkers/", staff.staff, name="staff"),
+    path(
+        "besturen/<int:board_id>/medewerkers/<int:assignment_id>/intrekken/",
+        staff.revoke_role,
+        name="revoke_role",
+    ),
     path("sociale-kaart/", org.partner_list, name="partner_list"),
     path("sociale-kaart/<int:partner_id>/", org.partner_edit, name="partner_edit"),
     path("sociale-kaart/<int:partner_id>/verwijderen/", org.partner_delete, name="partner_delete"),

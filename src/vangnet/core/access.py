@@ -167,6 +167,14 @@ def pupils_with_access_log(user: User) -> QuerySet[Pupil]:
     )
 
 
+def can_see_access_log(user: User, pupil: Pupil) -> bool:
+    """:func:`pupils_with_access_log` for a pupil already in hand, without a query."""
+    scope = scope_of(user)
+    return pupil.school_id in scope.schools(Role.CARE_COORDINATOR) or (
+        pupil.school.board_id in scope.boards(Role.PRIVACY_OFFICER)
+    )
+
+
 def access_pupil_access_log(user: User, pupil_id: object) -> Pupil:
     return _get(pupils_with_access_log(user).select_related("school__board", "group"), pupil_id)
 
@@ -262,6 +270,13 @@ def visible_break_glass_grants(user: User) -> QuerySet[BreakGlassGrant]:
         | Q(pupil__school__board_id__in=scope.boards(Role.PRIVACY_OFFICER))
         | Q(user_id=user.pk)
     )
+
+
+def active_break_glass_grant(user: User, pupil: Pupil) -> BreakGlassGrant | None:
+    """The user's own unexpired break-the-glass grant for ``pupil``, if any. (A user
+    always sees their own grants, so this equals filtering
+    :func:`visible_break_glass_grants` on ``user``.)"""
+    return _active_grants(user).filter(pupil=pupil).first()
 
 
 # --- helpers --------------------------------------------------------------------------------

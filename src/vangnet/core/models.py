@@ -58,7 +58,7 @@ class AuditEvent(models.Model):
     event_type = models.PositiveIntegerField(choices=EventType.choices)
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=254, blank=True)
-    role = models.CharField(max_length=30, blank=True)
+    role = models.CharField(max_length=200, blank=True)  # all roles of the actor, comma-separated
     board_id = models.BigIntegerField(null=True, blank=True)
     school_id = models.BigIntegerField(null=True, blank=True)
     pupil_id = models.BigIntegerField(null=True, blank=True)

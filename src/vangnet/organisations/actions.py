@@ -14,7 +14,7 @@ from vangnet.core.audit import Actor, Entry, record, record_many
 from vangnet.core.models import EventType
 from vangnet.core.roles import Role
 from vangnet.core.submissions import ConflictError
-from vangnet.organisations.models import Board, Partner, RoleTitle
+from vangnet.organisations.models import Board, Partner, RoleAssignment, RoleTitle, School
 
 PARTNER_FIELDS = (
     "kind",
@@ -150,3 +150,77 @@ def do_update_board_settings(
             },
         )
     return board
+
+
+class LastAdministratorError(Exception):
+    """A board must keep at least one administrator."""
+
+
+def do_assign_role(
+    *, email: str, full_name: str, role: str, board: Board, school: School | None, actor: Actor
+) -> RoleAssignment:
+    """Give a user (created when new, without a password) a role at a school or board."""
+    from vangnet.accounts.models import User
+
+    with transaction.atomic():
+        email = email.strip().lower()
+        user = User.objects.filter(email__iexact=email).first()
+        entries = []
+        if user is None:
+            user = User(email=email, full_name=full_name.strip() or email)
+            user.set_unusable_password()  # they choose one through "Wachtwoord vergeten?"
+            user.save()
+            entries.append(
+                Entry(
+                    EventType.STAFF_CREATED,
+                    board_id=board.pk,
+                    object_type="user",
+                    object_id=str(user.pk),
+                    data={"email": email, "name": user.full_name},
+                )
+            )
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, board=board, school=school
+        )
+        if created:
+            entries.append(
+                Entry(
+                    EventType.ROLE_ASSIGNED,
+                    board_id=board.pk,
+                    school_id=school.pk if school else None,
+                    object_type="role_assignment",
+                    object_id=str(assignment.pk),
+                    data={"user": email, "role": role, "school": school.name if school else ""},
+                )
+            )
+        if entries:
+            record_many(actor, entries)
+    return assignment
+
+
+def do_revoke_role(assignment: RoleAssignment, *, actor: Actor) -> None:
+    with transaction.atomic():
+        if assignment.role == Role.ADMINISTRATOR:
+            others = (
+                RoleAssignment.objects.select_for_update()
+                .filter(board_id=assignment.board_id, role=Role.ADMINISTRATOR)
+                .exclude(pk=assignment.pk)
+            )
+            if not others.exists():
+                raise LastAdministratorError
+        data = {
+            "user": assignment.user.email,
+            "role": assignment.role,
+            "school": assignment.school.name if assignment.school else "",
+        }
+        pk = assignment.pk
+        assignment.delete()
+        record(
+            actor,
+            EventType.ROLE_REVOKED,
+            board_id=assignment.board_id,
+            school_id=assignment.school_id,
+            object_type="role_assignment",
+            object_id=str(pk),
+            data=data,
+        )

@@ -113,3 +113,61 @@ class BoardSettingsForm(OnceFormMixin):
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RoleAssignmentForm(OnceFormMixin):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        error_messages={
+            "required": _("Vul het e-mailadres van de medewerker in."),
+            "invalid": _("Vul een geldig e-mailadres in, zoals naam@school.nl."),
+        },
+    )
+    full_name = forms.CharField(
+        label=_("Naam"),
+        required=False,
+        max_length=200,
+        help_text=_("Nodig als de medewerker nog geen account heeft."),
+    )
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    school = forms.TypedChoiceField(label=_("School"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.board = board
+        role_field = self.fields["role"]
+        school_field = self.fields["school"]
+        assert isinstance(role_field, forms.ChoiceField)
+        assert isinstance(school_field, forms.ChoiceField)
+        role_field.choices = [(r.value, board.role_title(r.value)) for r in Role]
+        school_field.choices = [
+            ("", _("— hele bestuur —")),
+            *board.schools.order_by("name").values_list("id", "name"),
+        ]
+        school_field.help_text = _(
+            "Kies een school voor schoolrollen; laat leeg voor bestuur, "
+            "functionaris gegevensbescherming en beheerder."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        from vangnet.accounts.models import User
+        from vangnet.core.roles import BOARD_ROLES
+
+        data = super().clean() or {}
+        role, school = data.get("role"), data.get("school")
+        if role in BOARD_ROLES and school:
+            self.add_error(
+                "school", _("Deze rol geldt voor het hele bestuur: laat de school leeg.")
+            )
+        if role and role not in BOARD_ROLES and not school:
+            self.add_error("school", _("Kies de school waar deze rol geldt."))
+        email = data.get("email", "")
+        if (
+            email
+            and not data.get("full_name")
+            and not User.objects.filter(email__iexact=email).exists()
+        ):
+            self.add_error(
+                "full_name", _("Deze medewerker heeft nog geen account: vul de naam in.")
+            )
+        return data

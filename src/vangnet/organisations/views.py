@@ -113,19 +113,17 @@ def pupil_search(request: AuthedRequest) -> HttpResponse:
 @login_required
 def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     user = request.user
+    pupil = access.access_pupil(user, pupil_id)
+    links = list(
+        GuardianLink.objects.filter(pupil=pupil)
+        .select_related("guardian")
+        .order_by("-parental_authority", "guardian__name")
+    )
+    teachers = list(pupil.group.teachers.all()) if pupil.group else []
+    grant = access.active_break_glass_grant(user, pupil)
+    # Only the audit write needs the transaction: on SQLite (BEGIN IMMEDIATE) a wider one
+    # holds the database's write lock during the reads above and queues every page view.
     with transaction.atomic():
-        pupil = access.access_pupil(user, pupil_id)
-        links = list(
-            GuardianLink.objects.filter(pupil=pupil)
-            .select_related("guardian")
-            .order_by("-parental_authority", "guardian__name")
-        )
-        teachers = list(pupil.group.teachers.all()) if pupil.group else []
-        grant = (
-            access.visible_break_glass_grants(user)
-            .filter(user=user, pupil=pupil, expires_at__gt=timezone.now())
-            .first()
-        )
         record(
             Actor.from_request(request),
             EventType.PUPIL_VIEWED,
@@ -142,7 +140,7 @@ def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         "teachers": teachers,
         "grant": grant,
         "age": pupil.age(),
-        "can_see_access_log": access.pupils_with_access_log(user).filter(pk=pupil.pk).exists(),
+        "can_see_access_log": access.can_see_access_log(user, pupil),
     }
     return render(request, "organisations/pupil_detail.html", context)
 

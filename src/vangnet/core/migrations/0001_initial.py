@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ),
                 ("actor_id", models.BigIntegerField(blank=True, null=True)),
                 ("actor_label", models.CharField(blank=True, max_length=254)),
-                ("role", models.CharField(blank=True, max_length=30)),
+                ("role", models.CharField(blank=True, max_length=200)),
                 ("board_id", models.BigIntegerField(blank=True, null=True)),
                 ("school_id", models.BigIntegerField(blank=True, null=True)),
                 ("pupil_id", models.BigIntegerField(blank=True, null=True)),

@@ -1,0 +1,278 @@
+"""Need-to-know: every route, every persona.
+
+The matrix lists every URL of Vangnet with the status each persona must get. A route
+that is added to urls.py without a row here fails `test_every_route_is_in_the_matrix`.
+Outsiders get 404 (existence is not revealed), read-only users 403 on writes,
+anonymous users the login page (pages) or 401 (API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "teacher_a",
+    "care_a",
+    "director_a",
+    "adviser_a",
+    "teacher_b",
+    "board",
+    "privacy",
+    "admin",
+    "other_board",
+    "no_role",
+]
+STAFF = [p for p in PERSONAS if p != "anonymous"]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    url: Callable[[World], str]
+    expect: dict[str, int]
+    method: str = "get"
+
+
+def only(allowed: dict[str, int], default: int, anonymous: int = 302) -> dict[str, int]:
+    result = {p: default for p in STAFF}
+    result.update(allowed)
+    result["anonymous"] = anonymous
+    return result
+
+
+BOARD_MEMBERS = [
+    "teacher_a",
+    "care_a",
+    "director_a",
+    "adviser_a",
+    "teacher_b",
+    "board",
+    "privacy",
+    "admin",
+]
+
+
+def visible_but(allowed: dict[str, int]) -> dict[str, int]:
+    """Members of the board may know the record (403 on writes); outsiders 404."""
+    result = {p: 404 for p in STAFF}
+    result.update({p: 403 for p in BOARD_MEMBERS})
+    result.update(allowed)
+    result["anonymous"] = 302
+    return result
+
+
+ROUTES = [
+    Route("home", lambda w: "/", only({}, 200)),
+    Route("healthz", lambda w: "/healthz", {p: 200 for p in PERSONAS}),
+    Route(
+        "pupil_search",
+        lambda w: "/leerlingen/?q=a",
+        only(
+            {
+                "teacher_a": 200,
+                "care_a": 200,
+                "director_a": 200,
+                "teacher_b": 200,
+                "other_board": 200,
+            },
+            404,
+        ),
+    ),
+    Route(
+        "pupil_detail",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/",
+        only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404),
+    ),
+    Route(
+        "break_glass",
+        lambda w: f"/leerlingen/{w.pupil_a6.pk}/noodtoegang/",
+        only({"teacher_a": 200}, 404),
+    ),
+    Route(
+        "pupil_access_log",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/toegang/",
+        only({"care_a": 200, "privacy": 200}, 404),
+    ),
+    Route("school_list", lambda w: "/scholen/", only({}, 200)),
+    Route(
+        "school_detail",
+        lambda w: f"/scholen/{w.school_a.pk}/",
+        only(
+            {
+                p: 200
+                for p in [
+                    "teacher_a",
+                    "care_a",
+                    "director_a",
+                    "adviser_a",
+                    "board",
+                    "privacy",
+                    "admin",
+                ]
+            },
+            404,
+        ),
+    ),
+    Route(
+        "board_detail",
+        lambda w: f"/besturen/{w.board.pk}/",
+        only({"board": 200, "privacy": 200, "admin": 200}, 404),
+    ),
+    Route(
+        "board_settings",
+        lambda w: f"/besturen/{w.board.pk}/instellingen/",
+        visible_but({"admin": 200}),
+    ),
+    Route(
+        "role_titles",
+        lambda w: f"/besturen/{w.board.pk}/functienamen/",
+        visible_but({"admin": 200}),
+    ),
+    Route("pupil_import", lambda w: f"/besturen/{w.board.pk}/import/", visible_but({"admin": 200})),
+    Route("staff", lambda w: f"/besturen/{w.board.pk}/medewerkers/", visible_but({"admin": 200})),
+    Route(
+        "revoke_role",
+        lambda w: f"/besturen/{w.board.pk}/medewerkers/{w.assignment.pk}/intrekken/",
+        visible_but({"admin": 302}),
+        method="post",
+    ),
+    Route("partner_list", lambda w: "/sociale-kaart/", only({}, 200)),
+    Route(
+        "partner_create",
+        lambda w: f"/besturen/{w.board.pk}/sociale-kaart/nieuw/",
+        visible_but({"admin": 200, "care_a": 200, "director_a": 200}),
+    ),
+    Route(
+        "partner_edit",
+        lambda w: f"/sociale-kaart/{w.partner.pk}/",
+        visible_but({"admin": 200, "care_a": 200, "director_a": 200}),
+    ),
+    Route(
+        "partner_delete",
+        lambda w: f"/sociale-kaart/{w.partner.pk}/verwijderen/",
+        visible_but({"admin": 302, "care_a": 302, "director_a": 302}),
+        method="post",
+    ),
+    Route("audit_log", lambda w: "/audit/", only({"privacy": 200, "other_board": 200}, 404)),
+    Route(
+        "audit_verify",
+        lambda w: "/audit/controleren/",
+        only({"privacy": 200, "other_board": 200}, 404),
+        method="post",
+    ),
+]
+
+API_ALL = {p: 200 for p in STAFF} | {"anonymous": 401}
+API_ROUTES = [
+    Route("api-v1:me", lambda w: "/api/v1/me", API_ALL),
+    Route("api-v1:schools", lambda w: "/api/v1/schools", API_ALL),
+    Route("api-v1:pupils", lambda w: "/api/v1/pupils", API_ALL),
+    Route(
+        "api-v1:pupil",
+        lambda w: f"/api/v1/pupils/{w.pupil_a5.pk}",
+        only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404, anonymous=401),
+    ),
+    Route("api-v1:openapi-json", lambda w: "/api/v1/openapi.json", {p: 200 for p in PERSONAS}),
+    Route("api-v1:api-root", lambda w: "/api/v1/", {p: 404 for p in PERSONAS}),
+]
+
+# Third-party routes: allauth (login, MFA, password) and Django's language switch. They are
+# not personal-data routes; test_allauth_routes_need_login checks the account pages.
+EXEMPT_PREFIXES = ("account_", "mfa_", "set_language")
+
+
+def _walk(patterns, ns=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, p.namespace or ns)
+        elif isinstance(p, URLPattern):
+            yield (f"{ns}:" if ns else "") + (p.name or f"<unnamed {p.pattern}>")
+
+
+def test_every_route_is_in_the_matrix():
+    known = {r.name for r in ROUTES + API_ROUTES}
+    names = {n for n in _walk(get_resolver().url_patterns) if not n.startswith(EXEMPT_PREFIXES)}
+    assert names - known == set(), "routes missing from the access matrix"
+    assert known - names == set(), "matrix rows for routes that do not exist"
+
+
+def _client(world: World, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(world[persona])
+    return client
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_page_matrix(world, route, persona):
+    response = getattr(_client(world, persona), route.method)(route.url(world))
+    expected = route.expect[persona]
+    assert response.status_code == expected, f"{persona} {route.method.upper()} {route.url(world)}"
+    if expected == 302 and persona == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.fixture
+def api_token(world):
+    from vangnet.accounts.actions import do_create_api_token
+    from vangnet.core.audit import Actor
+
+    def make(persona: str) -> dict[str, str]:
+        if persona == "anonymous":
+            return {}
+        token = do_create_api_token(world[persona], actor=Actor.system("test"))
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_matrix(world, api_token, route, persona):
+    response = Client().get(route.url(world), **api_token(persona))
+    assert response.status_code == route.expect[persona], f"{persona} GET {route.url(world)}"
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/2fa/", "/accounts/password/change/", "/accounts/2fa/totp/activate/"]
+)
+def test_allauth_routes_need_login(url):
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_foreign_and_malformed_ids_are_404(world, client_for):
+    client = client_for("care_a")
+    for url in [f"/leerlingen/{w}/" for w in (world.pupil_c.pk, world.pupil_b3.pk, 999999)] + [
+        f"/scholen/{world.school_c.pk}/",
+        "/sociale-kaart/999999/",
+        f"/sociale-kaart/{world.other_partner.pk}/",
+        "/leerlingen/99999999999999999999999/",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_teacher_sees_only_own_group(world, client_for):
+    client = client_for("teacher_a")
+    assert client.get(f"/leerlingen/{world.pupil_a5.pk}/").status_code == 200
+    assert client.get(f"/leerlingen/{world.pupil_a6.pk}/").status_code == 404
+    listed = client.get("/leerlingen/").content.decode()
+    assert world.pupil_a5.last_name in listed and world.pupil_a6.last_name not in listed
+
+
+def test_group_of_an_earlier_school_year_gives_no_access(world, client_for):
+    world.group_a5.school_year = "2001-2002"
+    world.group_a5.save()
+    assert client_for("teacher_a").get(f"/leerlingen/{world.pupil_a5.pk}/").status_code == 404

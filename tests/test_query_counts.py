@@ -1,0 +1,70 @@
+"""List and detail pages use a number of queries that does not grow with the data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.world import pupil
+from vangnet.organisations.models import Guardian, GuardianLink
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str, **extra) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def add_guardians(world, target, n: int) -> None:
+    for i in range(n):
+        g = Guardian.objects.create(board=world.board, name=f"Ouder {i}", email=f"o{i}@x.invalid")
+        GuardianLink.objects.create(pupil=target, guardian=g, relation="parent")
+
+
+def add_pupils(world, n: int) -> None:
+    for i in range(n):
+        pupil(world.school_a, world.group_a5, f"Kind{i}", f"Achternaam{i}", f"X{i}")
+
+
+def test_pupil_page(world, client_for):
+    client = client_for("teacher_a")
+    url = f"/leerlingen/{world.pupil_a5.pk}/"
+    queries(client, url)  # warm the session
+    small = queries(client, url)
+    add_guardians(world, world.pupil_a5, 6)
+    assert queries(client, url) == small
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("teacher_a", "/leerlingen/"),
+        ("care_a", "/leerlingen/?q=a"),
+        ("teacher_a", "/"),
+        ("care_a", "/"),
+    ],
+)
+def test_lists(world, client_for, persona, url):
+    client = client_for(persona)
+    queries(client, url)
+    small = queries(client, url)
+    add_pupils(world, 30)
+    assert queries(client, url) == small
+
+
+def test_api_pupils(world):
+    from django.test import Client
+
+    from vangnet.accounts.actions import do_create_api_token
+    from vangnet.core.audit import Actor
+
+    token = do_create_api_token(world["care_a"], actor=Actor.system("test"))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    queries(client, "/api/v1/pupils?limit=100")  # first use stamps the token's last use
+    small = queries(client, "/api/v1/pupils?limit=100")
+    add_pupils(world, 40)
+    assert queries(client, "/api/v1/pupils?limit=100") == small
