@@ -43,8 +43,9 @@ def test_login_asks_for_the_totp_code_then_lands_on_start(world):
 
 def test_role_without_second_factor_must_set_one_up(world):
     user = make_user("new.teacher@test.invalid", "New Teacher", mfa=False)
-    RoleAssignment.objects.create(user=user, role=Role.TEACHER, board=world.board,
-                                  school=world.school_a)
+    RoleAssignment.objects.create(
+        user=user, role=Role.TEACHER, board=world.board, school=world.school_a
+    )
     client = Client()
     response = login(client, user.email)
     assert response.status_code == 302

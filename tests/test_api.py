@@ -31,8 +31,14 @@ def test_me_lists_roles_with_school_ids(world, api):
     client, _ = api("care_a")
     body = client.get("/api/v1/me").json()
     assert body["email"] == world["care_a"].email
-    assert body["roles"] == [{"role": "care_coordinator", "title": body["roles"][0]["title"],
-                              "board_id": world.board.pk, "school_id": world.school_a.pk}]
+    assert body["roles"] == [
+        {
+            "role": "care_coordinator",
+            "title": body["roles"][0]["title"],
+            "board_id": world.board.pk,
+            "school_id": world.school_a.pk,
+        }
+    ]
 
 
 def test_schools_are_the_visible_ones(world, api):
@@ -61,7 +67,10 @@ def test_pupil_detail_has_name_school_group_and_is_audited(world, api):
     event = AuditEvent.objects.filter(event_type=EventType.PUPIL_VIEWED).latest("id")
     assert AuditEvent.objects.filter(event_type=EventType.PUPIL_VIEWED).count() == before + 1
     assert (event.pupil_id, event.actor_id, event.channel) == (
-        world.pupil_a5.pk, world["teacher_a"].pk, "api")
+        world.pupil_a5.pk,
+        world["teacher_a"].pk,
+        "api",
+    )
 
 
 def test_foreign_pupil_is_404_without_a_read_event(world, api):
@@ -99,7 +108,9 @@ def test_token_is_stored_as_digest_only(world, api):
 
 def test_openapi_describes_the_endpoints():
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/me", "/api/v1/schools", "/api/v1/pupils", "/api/v1/pupils/{pupil_id}"} <= set(paths)
+    assert {"/api/v1/me", "/api/v1/schools", "/api/v1/pupils", "/api/v1/pupils/{pupil_id}"} <= set(
+        paths
+    )
 
 
 def test_healthz_checks_the_database():

@@ -25,7 +25,11 @@ def test_opening_a_pupil_is_audited(world, client_for):
     assert "Ellen Visser" in response.content.decode()
     event = AuditEvent.objects.filter(event_type=EventType.PUPIL_VIEWED).latest("id")
     assert (event.pupil_id, event.actor_id, event.school_id, event.ip) == (
-        world.pupil_a5.pk, world["care_a"].pk, world.school_a.pk, "127.0.0.1")
+        world.pupil_a5.pk,
+        world["care_a"].pk,
+        world.school_a.pk,
+        "127.0.0.1",
+    )
 
 
 def test_search_is_audited_and_scoped(world, client_for):
@@ -86,12 +90,21 @@ def test_break_the_glass_off_when_the_board_says_so(world, client_for):
     world.board.save()
     client = client_for("teacher_a")
     assert client.get(f"/leerlingen/{world.pupil_a6.pk}/noodtoegang/").status_code == 404
-    assert f"/leerlingen/{world.pupil_a6.pk}/noodtoegang/" not in client.get(
-        "/leerlingen/?q=bram").content.decode()
+    assert (
+        f"/leerlingen/{world.pupil_a6.pk}/noodtoegang/"
+        not in client.get("/leerlingen/?q=bram").content.decode()
+    )
 
 
-PARTNER = {"kind": "ggd", "organisation": "GGD West", "contact_name": "J. Jansen",
-           "phone": "010-5550000", "email": "jgz@ggd.invalid", "opening_hours": "", "notes": ""}
+PARTNER = {
+    "kind": "ggd",
+    "organisation": "GGD West",
+    "contact_name": "J. Jansen",
+    "phone": "010-5550000",
+    "email": "jgz@ggd.invalid",
+    "opening_hours": "",
+    "notes": "",
+}
 
 
 def test_partner_form_keeps_input_and_explains_in_dutch(world, client_for):
@@ -114,8 +127,9 @@ def test_partner_form_keeps_input_and_explains_in_dutch(world, client_for):
 def test_partner_needs_a_way_to_reach_it(world, client_for):
     client = client_for("admin")
     url = f"/besturen/{world.board.pk}/sociale-kaart/nieuw/"
-    response = client.post(url, PARTNER | {"phone": "", "email": "",
-                                           "submission_token": token_of(client.get(url))})
+    response = client.post(
+        url, PARTNER | {"phone": "", "email": "", "submission_token": token_of(client.get(url))}
+    )
     assert "telefoonnummer of een e-mailadres" in response.content.decode()
 
 
@@ -125,10 +139,24 @@ def test_edit_conflict_is_shown_not_overwritten(world, client_for):
     alice_form = alice.get(url)
     bob_form = bob.get(url)
     base = {k: v for k, v in PARTNER.items()} | {"kind": "veilig_thuis"}
-    alice.post(url, base | {"organisation": "Veilig Thuis (Alice)", "version": 1,
-                            "submission_token": token_of(alice_form)})
-    response = bob.post(url, base | {"organisation": "Veilig Thuis (Bob)", "version": 1,
-                                     "submission_token": token_of(bob_form)})
+    alice.post(
+        url,
+        base
+        | {
+            "organisation": "Veilig Thuis (Alice)",
+            "version": 1,
+            "submission_token": token_of(alice_form),
+        },
+    )
+    response = bob.post(
+        url,
+        base
+        | {
+            "organisation": "Veilig Thuis (Bob)",
+            "version": 1,
+            "submission_token": token_of(bob_form),
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "Iemand anders heeft dit intussen gewijzigd" in html
     assert "Veilig Thuis (Alice)" in html and 'value="Veilig Thuis (Bob)"' in html
@@ -141,7 +169,9 @@ def test_edit_conflict_is_shown_not_overwritten(world, client_for):
 def test_read_only_users_cannot_write(world, client_for):
     url = f"/sociale-kaart/{world.partner.pk}/"
     assert client_for("teacher_a").post(url, PARTNER).status_code == 403
-    assert client_for("board").post(f"/besturen/{world.board.pk}/instellingen/", {}).status_code == 403
+    assert (
+        client_for("board").post(f"/besturen/{world.board.pk}/instellingen/", {}).status_code == 403
+    )
     world.partner.refresh_from_db()
     assert world.partner.organisation == "Veilig Thuis Noord"
 
@@ -150,8 +180,15 @@ def test_board_settings_and_role_titles(world, client_for):
     client = client_for("admin")
     url = f"/besturen/{world.board.pk}/instellingen/"
     token = token_of(client.get(url))
-    bad = client.post(url, {"break_glass_allowed": "on", "break_glass_minutes": "2",
-                            "version": 1, "submission_token": token})
+    bad = client.post(
+        url,
+        {
+            "break_glass_allowed": "on",
+            "break_glass_minutes": "2",
+            "version": 1,
+            "submission_token": token,
+        },
+    )
     assert "Kies minstens 5 minuten" in bad.content.decode()
     client.post(url, {"break_glass_minutes": "30", "version": 1, "submission_token": token})
     world.board.refresh_from_db()
@@ -159,9 +196,13 @@ def test_board_settings_and_role_titles(world, client_for):
     titles_url = f"/besturen/{world.board.pk}/functienamen/"
     page = client.get(titles_url)
     token = page.context["titles"].initial["submission_token"]
-    client.post(titles_url, {"titles-submission_token": token,
-                             "titles-care_coordinator": "Zorgcoördinator"})
-    assert "Zorgcoördinator" in client_for("board").get(f"/scholen/{world.school_a.pk}/").content.decode()
+    client.post(
+        titles_url, {"titles-submission_token": token, "titles-care_coordinator": "Zorgcoördinator"}
+    )
+    assert (
+        "Zorgcoördinator"
+        in client_for("board").get(f"/scholen/{world.school_a.pk}/").content.decode()
+    )
     assert AuditEvent.objects.filter(event_type=EventType.ROLE_TITLE_CHANGED).count() == 1
 
 
