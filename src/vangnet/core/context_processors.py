@@ -14,6 +14,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
+    from vangnet.accounts.middleware import needs_mfa_setup
+
+    if needs_mfa_setup(user):
+        return {"nav": []}  # every link would lead back to the set-up page
     scope = scope_of(user)
     items = [("home", reverse("home"), _("Start"))]
     if scope.has(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):

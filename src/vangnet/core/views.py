@@ -47,7 +47,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["my_groups"] = (
             Group.objects.filter(teachers=user, school_year=year)
             .select_related("school")
-            .annotate(pupil_count=Count("pupils"))
+            .annotate(pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True)))
         )
         context["my_grants"] = (
             access.visible_break_glass_grants(user)
@@ -57,7 +57,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     coordinator_schools = scope.schools(Role.CARE_COORDINATOR, Role.SAFETY_OFFICER)
     if coordinator_schools:
         context["my_schools"] = School.objects.filter(id__in=coordinator_schools).annotate(
-            pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True)),
+            pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True), distinct=True),
             group_count=Count("groups", filter=Q(groups__school_year=year), distinct=True),
         )
     if scope.has(Role.CARE_COORDINATOR, Role.PRIVACY_OFFICER):

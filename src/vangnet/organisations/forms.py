@@ -20,6 +20,7 @@ phone_validator = RegexValidator(
 class PupilSearchForm(forms.Form):
     q = forms.CharField(label=_("Naam of leerlingnummer"), required=False, max_length=100)
     school = forms.IntegerField(label=_("School"), required=False, widget=forms.Select)
+    groep = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class BreakGlassForm(OnceFormMixin):
