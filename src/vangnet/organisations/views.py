@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-
 from typing import Any
 
 from django.contrib import messages
@@ -64,13 +63,16 @@ def pupil_search(request: AuthedRequest) -> HttpResponse:
         ("", _("Alle scholen")),
         *schools.values_list("id", "name"),
     ]
-    q, school_id = "", None
+    q, school_id, group_id = "", None, None
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         school_id = form.cleaned_data["school"]
+        group_id = form.cleaned_data["groep"]
     pupils = access.visible_pupils(user).select_related("school", "group")
     if school_id:
         pupils = pupils.filter(school_id=school_id)
+    if group_id:
+        pupils = pupils.filter(group_id=group_id)
     others: list[Pupil] = []
     if q:
         pupils = _search(pupils, q)
