@@ -18,6 +18,16 @@ def _fast_password_hashing() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request activates its language in this thread (LocaleMiddleware) and nothing resets
+    it; without this, code run by later tests outside a request could speak English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Tests never reach outside this machine (loopback is allowed for live servers)."""
     if request.node.get_closest_marker("browser"):
