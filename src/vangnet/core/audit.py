@@ -126,8 +126,10 @@ def record_many(actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent]:
         by_chain.setdefault(chain_for(entry.board_id), []).append(entry)
     written: list[AuditEvent] = []
     for chain in sorted(by_chain):  # a fixed lock order: no deadlocks between chains
-        AuditChainHead.objects.get_or_create(chain=chain, defaults={"hash": GENESIS})
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+        head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:  # the chain's first event
+            AuditChainHead.objects.get_or_create(chain=chain, defaults={"hash": GENESIS})
+            head = AuditChainHead.objects.select_for_update().get(chain=chain)
         events = []
         for entry in by_chain[chain]:
             event = AuditEvent(

@@ -1,0 +1,181 @@
+"""The measuring half of `vangnet bench`, run in a child process whose settings point at
+the benchmark's own database (see :mod:`vangnet.bench.prepare`)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+
+from vangnet.bench.floor import measure_floors, read_pupil_list
+from vangnet.bench.load import LOOPBACK, Target, run_all
+from vangnet.bench.prepare import sigterm_as_interrupt
+from vangnet.bench.queries import query_counts
+from vangnet.bench.report import Report
+from vangnet.bench.server import running_server
+from vangnet.bench.setup import Fixture, prepare_fixture
+from vangnet.core import access
+from vangnet.demo.build import build
+
+API_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Options:
+    workers: int = 2
+    threads: int = 4
+    concurrency: int = 8
+    seconds: float = 10.0
+    warmup: float = 2.0
+    rounds: int = 5
+
+
+def targets(fixture: Fixture) -> list[Target]:
+    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={fixture.session_key}"}
+    bearer = {"Authorization": f"Bearer {fixture.token}"}
+    return [
+        Target("bare", "bare view", "/_bench/bare", cookie),
+        Target("pupil", "pupil page", f"/leerlingen/{fixture.pupil_id}/", cookie),
+        Target("api", "API pupil list", f"/api/v1/pupils?limit={API_LIMIT}", bearer),
+        Target("api-me", "API /me (light)", "/api/v1/me", bearer),
+    ]
+
+
+def preflight(port: int, scenarios: list[Target]) -> list[str]:
+    """One request per scenario: a misconfigured run stops before it measures."""
+    problems = []
+    for target in scenarios:
+        conn = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+        try:
+            conn.request(
+                "GET", target.path, headers={"Host": f"{LOOPBACK}:{port}", **target.headers}
+            )
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200:
+                location = response.getheader("Location") or ""
+                problems.append(
+                    f"{target.path} answered {response.status} {location} {body[:200]!r}"
+                )
+        finally:
+            conn.close()
+    return problems
+
+
+def floor_check(fixture: Fixture) -> list[str]:
+    """The SQL floor must read what the API lists; say so when it does not."""
+    floor_ids = [row[0] for row in read_pupil_list(fixture.user.pk, API_LIMIT)]
+    orm_ids = list(
+        access.visible_pupils(fixture.user)
+        .order_by("last_name", "first_name", "id")
+        .values_list("id", flat=True)[:API_LIMIT]
+    )
+    if floor_ids != orm_ids:
+        return ["the SQL floor's pupil list differs from the API's (floor SQL out of date?)"]
+    return []
+
+
+def vendor_version() -> str:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version
+    number = getattr(connection, "pg_version", 0) or 0
+    return f"{number // 10000}.{number % 10000}" if number else ""
+
+
+def _load_average() -> str:
+    """The machine's 1/5/15-minute load: other work on the machine skews the figures."""
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def meta(options: Options, fixture: Fixture, load_before: str) -> dict[str, object]:
+    import gunicorn
+
+    return {
+        "date": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "vendor": connection.vendor,
+        "vendor_version": vendor_version(),
+        "workers": options.workers,
+        "threads": options.threads,
+        "concurrency": options.concurrency,
+        "seconds": options.seconds,
+        "warmup": options.warmup,
+        "rounds": options.rounds,
+        "cores": os.cpu_count(),
+        "load_average": f"{load_before} before, {_load_average()} after",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "pupil_id": fixture.pupil_id,
+        "pupil_guardians": fixture.guardians,
+        "api_limit": API_LIMIT,
+    }
+
+
+def run_child(
+    options: Options,
+    json_path: Path,
+    out: Callable[[str], None],
+    progress: Callable[[str], None],
+) -> int:
+    """Migrate, load the demo, measure, print and save. 0: ran cleanly; 1: errors."""
+    load_before = _load_average()
+    with sigterm_as_interrupt():
+        progress(f"migrating the {connection.vendor} database")
+        call_command("migrate", interactive=False, verbosity=0)
+        progress("loading the demo data")
+        build()
+        fixture = prepare_fixture()
+        if connection.vendor == "postgresql":
+            # Planner statistics for the fresh tables: autovacuum would gather them soon
+            # after a bulk load; without them PostgreSQL guesses and scans.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        progress("counting queries per request")
+        counts = query_counts(fixture)
+        progress(f"SQL floor ({options.seconds:g} s per read)")
+        floors = measure_floors(
+            pupil_id=fixture.pupil_id,
+            user_id=fixture.user.pk,
+            list_limit=API_LIMIT,
+            seconds=options.seconds,
+        )
+        notes = floor_check(fixture)
+        scenarios = targets(fixture)
+        connections.close_all()
+        progress(f"starting gunicorn ({options.workers} workers x {options.threads} threads)")
+        with running_server(
+            workers=options.workers, threads=options.threads, run_dir=settings.DATA_DIR
+        ) as server:
+            problems = preflight(server.port, scenarios)
+            if problems:
+                for problem in problems:
+                    progress(f"ERROR: {problem}")
+                return 1
+            results = run_all(
+                server.port,
+                scenarios,
+                concurrency=options.concurrency,
+                seconds=options.seconds,
+                warmup=options.warmup,
+                rounds=options.rounds,
+                progress=progress,
+            )
+    report = Report(meta(options, fixture, load_before), results, floors, counts, notes)
+    out(report.text())
+    path = report.write_json(json_path)
+    out(f"\nJSON: {path}")
+    return 1 if report.errors else 0
