@@ -11,7 +11,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db
+# The worker closes stale connections between rounds, as a long-running process must;
+# inside a test transaction that would close the test's own connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_worker_round_runs_due_jobs_once():
