@@ -15,23 +15,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.world import PERSONAS as world_personas
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "teacher_a",
-    "care_a",
-    "director_a",
-    "adviser_a",
-    "teacher_b",
-    "board",
-    "privacy",
-    "admin",
-    "other_board",
-    "no_role",
-]
+PERSONAS = ["anonymous", *world_personas]
 STAFF = [p for p in PERSONAS if p != "anonymous"]
 
 

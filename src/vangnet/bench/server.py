@@ -9,13 +9,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from vangnet.bench.load import LOOPBACK
+from vangnet.core.wsgi_server import wsgi_server_argv
 
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
@@ -43,18 +43,7 @@ def _has_option(flag: str) -> bool:
 
 def gunicorn_argv(port: int, *, workers: int, threads: int, pid_file: Path, log: Path) -> list[str]:
     argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "vangnet.wsgi:application",
-        "--bind",
-        f"{LOOPBACK}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--graceful-timeout",
-        "5",
+        *wsgi_server_argv(f"{LOOPBACK}:{port}", workers=workers, threads=threads),
         "--pid",
         str(pid_file),
         "--error-logfile",

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from vangnet.core.wsgi_server import wsgi_server_argv
+
 
 class Command(BaseCommand):
     help = "Serve Vangnet with gunicorn (a production WSGI server; static files included)."
@@ -24,19 +26,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Vangnet on http://{host}:{port}/ (Ctrl+C stops)")
         sys.stdout.flush()
         argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "vangnet.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
+            *wsgi_server_argv(f"{host}:{port}", workers=workers, threads=threads),
             "--access-logfile",
             "-",
-            "--graceful-timeout",
-            "10",
         ]
         os.execv(sys.executable, argv)  # noqa: S606
