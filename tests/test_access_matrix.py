@@ -265,3 +265,31 @@ def test_group_of_an_earlier_school_year_gives_no_access(world, client_for):
     world.group_a5.school_year = "2001-2002"
     world.group_a5.save()
     assert client_for("teacher_a").get(f"/leerlingen/{world.pupil_a5.pk}/").status_code == 404
+
+
+def test_single_pupil_check_agrees_with_the_list_rule(world):
+    """access_pupil answers from the scope in Python; it must say what visible_pupils says,
+    for every persona and pupil, with and without a break-the-glass grant."""
+    from vangnet.core import access
+    from vangnet.core.actions import do_break_glass
+    from vangnet.core.audit import Actor
+    from vangnet.organisations.models import Pupil
+
+    def check() -> None:
+        pupils = list(Pupil.objects.select_related("school", "group"))
+        for persona in STAFF:
+            user = type(world[persona]).objects.get(pk=world[persona].pk)  # fresh: no caches
+            listed = set(access.visible_pupils(user).values_list("pk", flat=True))
+            for p in pupils:
+                assert access.can_view_pupil(user, p) == (p.pk in listed), (persona, p)
+
+    check()
+    do_break_glass(
+        world.pupil_a6,
+        reason="Incident op het plein, ouders bellen",
+        actor=Actor(world["teacher_a"]),
+    )
+    check()
+    world.group_a5.school_year = "2001-2002"
+    world.group_a5.save()
+    check()

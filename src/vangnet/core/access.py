@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -106,9 +106,41 @@ def _active_grants(user: User) -> QuerySet[BreakGlassGrant]:
     return BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
 
 
+@dataclass(frozen=True)
+class TeacherReach:
+    """The groups a teacher teaches this school year and the pupils they hold an active
+    break-the-glass grant for; computed once per request, like the scope."""
+
+    group_ids: frozenset[int] = frozenset()
+    granted_pupil_ids: frozenset[int] = frozenset()
+
+
+def teacher_reach(user: User) -> TeacherReach:
+    cached: TeacherReach | None = getattr(user, "_vangnet_reach", None)
+    if cached is not None:
+        return cached
+    from vangnet.organisations.models import Group
+
+    scope = scope_of(user)
+    reach = TeacherReach()
+    if scope.has(Role.TEACHER):
+        schools = scope.schools(Role.TEACHER)
+        groups = Group.teachers.through.objects.filter(
+            user_id=user.pk,
+            group__school_year=school_year_of(timezone.localdate()),
+            group__school_id__in=schools,
+        ).values_list("group_id", flat=True)
+        grants = _active_grants(user).filter(pupil__school_id__in=schools)
+        reach = TeacherReach(
+            frozenset(groups), frozenset(grants.values_list("pupil_id", flat=True))
+        )
+    user._vangnet_reach = reach  # type: ignore[attr-defined]
+    return reach
+
+
 def visible_pupils(user: User, base: QuerySet[Pupil] | None = None) -> QuerySet[Pupil]:
     """Pupils whose page the user may open."""
-    from vangnet.organisations.models import Group, Pupil
+    from vangnet.organisations.models import Pupil
 
     qs = base if base is not None else Pupil.objects.all()
     scope = scope_of(user)
@@ -116,19 +148,31 @@ def visible_pupils(user: User, base: QuerySet[Pupil] | None = None) -> QuerySet[
         return qs.none()
     condition = Q(school_id__in=scope.schools(*SCHOOL_WIDE_ROLES))
     if scope.has(Role.TEACHER):
-        teaches = Group.teachers.through.objects.filter(
-            user_id=user.pk, group_id=OuterRef("group_id")
-        ).filter(group__school_year=school_year_of(timezone.localdate()))
-        grant = _active_grants(user).filter(pupil_id=OuterRef("pk"))
+        reach = teacher_reach(user)
         condition |= Q(school_id__in=scope.schools(Role.TEACHER)) & (
-            Exists(teaches) | Exists(grant)
+            Q(group_id__in=reach.group_ids) | Q(pk__in=reach.granted_pupil_ids)
         )
     return qs.filter(condition)
 
 
-def access_pupil(user: User, pupil_id: object, *, for_write: bool = False) -> Pupil:
+def can_view_pupil(user: User, pupil: Pupil) -> bool:
+    """The rule of :func:`visible_pupils` for one pupil in hand, answered from the request's
+    scope without a query (tests check both agree for every persona and pupil)."""
+    scope = scope_of(user)
+    if pupil.school_id in scope.schools(*SCHOOL_WIDE_ROLES):
+        return True
+    if pupil.school_id in scope.schools(Role.TEACHER):
+        reach = teacher_reach(user)
+        return pupil.group_id in reach.group_ids or pupil.pk in reach.granted_pupil_ids
+    return False
 
-    pupil = _get(visible_pupils(user).select_related("school__board", "group"), pupil_id)
+
+def access_pupil(user: User, pupil_id: object, *, for_write: bool = False) -> Pupil:
+    from vangnet.organisations.models import Pupil
+
+    pupil = _get(Pupil.objects.select_related("school", "group"), pupil_id)
+    if not can_view_pupil(user, pupil):
+        raise Http404
     if for_write and not can_edit_pupil(user, pupil):
         raise PermissionDenied
     return pupil
@@ -276,6 +320,8 @@ def active_break_glass_grant(user: User, pupil: Pupil) -> BreakGlassGrant | None
     """The user's own unexpired break-the-glass grant for ``pupil``, if any. (A user
     always sees their own grants, so this equals filtering
     :func:`visible_break_glass_grants` on ``user``.)"""
+    if pupil.pk not in teacher_reach(user).granted_pupil_ids:
+        return None
     return _active_grants(user).filter(pupil=pupil).first()
 
 
