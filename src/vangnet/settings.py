@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "vangnet.core.apps.CoreConfig",
     "vangnet.accounts.apps.AccountsConfig",
     "vangnet.organisations.apps.OrganisationsConfig",
+    "vangnet.concerns.apps.ConcernsConfig",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from vangnet.lib.dates import school_year_of
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
+    from vangnet.concerns.models import Concern
     from vangnet.core.models import AuditEvent, BreakGlassGrant
     from vangnet.organisations.models import Board, Partner, Pupil, School
 
@@ -323,6 +324,70 @@ def active_break_glass_grant(user: User, pupil: Pupil) -> BreakGlassGrant | None
     if pupil.pk not in teacher_reach(user).granted_pupil_ids:
         return None
     return _active_grants(user).filter(pupil=pupil).first()
+
+
+# --- concerns and the pupil dossier ---------------------------------------------------
+#
+# * the dossier (every entry about a pupil): whoever may open the pupil's page;
+# * one entry: also the colleagues it was shared with for consultation;
+# * changing or deleting an entry: its author (deleting only within a day of writing);
+# * parents' rights (their view, correction requests, the export for parents): the care
+#   coordinator and the director of the pupil's school.
+
+
+def visible_concerns(user: User, base: QuerySet[Concern] | None = None) -> QuerySet[Concern]:
+    from vangnet.concerns.models import Concern, ConcernShare
+
+    qs = base if base is not None else Concern.objects.all()
+    if not scope_of(user).roles:
+        return qs.none()
+    shared = ConcernShare.objects.filter(concern_id=OuterRef("pk"), user_id=user.pk)
+    return qs.filter(Q(pupil__in=visible_pupils(user).values("pk")) | Exists(shared))
+
+
+def dossier_concerns(user: User, pupil: Pupil) -> QuerySet[Concern]:
+    """The pupil's whole dossier, for someone who may open the pupil (checked by the
+    caller with :func:`access_pupil`)."""
+    from vangnet.concerns.models import Concern
+
+    if not can_view_pupil(user, pupil):
+        return Concern.objects.none()
+    return Concern.objects.filter(pupil=pupil)
+
+
+def access_concern(user: User, concern_id: object, *, for_write: bool = False) -> Concern:
+    concern = _get(visible_concerns(user).select_related("pupil__school", "author"), concern_id)
+    if for_write and concern.author_id != user.pk:
+        raise PermissionDenied
+    return concern
+
+
+def can_delete_concern(user: User, concern: Concern) -> bool:
+    return concern.author_id == user.pk and timezone.now() < concern.deletable_until
+
+
+def can_manage_dossier(user: User, pupil: Pupil) -> bool:
+    """Parents' rights: recording their view, correction requests, the parents' export."""
+    return pupil.school_id in scope_of(user).schools(*SCHOOL_WIDE_ROLES)
+
+
+def access_dossier_for_parents(user: User, pupil_id: object) -> Pupil:
+    pupil = access_pupil(user, pupil_id)
+    if not can_manage_dossier(user, pupil):
+        raise PermissionDenied
+    return pupil
+
+
+def colleagues_for_sharing(user: User, pupil: Pupil) -> QuerySet[User]:
+    """Staff of the pupil's school a concern can be shared with (not the user)."""
+    from vangnet.accounts.models import User as UserModel
+
+    return (
+        UserModel.objects.filter(role_assignments__school_id=pupil.school_id, is_active=True)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------

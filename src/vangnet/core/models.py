@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EventType(models.IntegerChoices):
     """What happened. Numbered ranges: 1xx login, 2xx reads, 3xx organisation data,
-    4xx access and accounts, 5xx social map, 9xx system."""
+    4xx access and accounts, 5xx social map, 6xx concerns and dossier, 9xx system."""
 
     LOGIN = 100, _("Ingelogd")
     LOGOUT = 101, _("Uitgelogd")
@@ -45,6 +45,20 @@ class EventType(models.IntegerChoices):
     PARTNER_UPDATED = 501, _("Partner op sociale kaart gewijzigd")
     PARTNER_DELETED = 502, _("Partner van sociale kaart verwijderd")
 
+    CONCERN_CREATED = 600, _("Zorg vastgelegd")
+    CONCERN_UPDATED = 601, _("Zorg gewijzigd")
+    CONCERN_DELETED = 602, _("Zorg verwijderd")
+    CONCERN_SHARED = 603, _("Zorg gedeeld met collega")
+    CONCERN_HANDED_OVER = 604, _("Zorg overgedragen aan intern begeleider")
+    CONCERN_VIEWED = 605, _("Zorg bekeken")
+    DOSSIER_VIEWED = 606, _("Dossier bekeken")
+    DOSSIER_EXPORTED = 607, _("Dossier voor ouders geëxporteerd")
+    DRAFT_SAVED = 608, _("Concept opgeslagen")
+    PARENT_VIEW_ADDED = 610, _("Zienswijze van ouders toegevoegd")
+    CORRECTION_REQUESTED = 611, _("Correctieverzoek ontvangen")
+    CORRECTION_DECIDED = 612, _("Besluit op correctieverzoek")
+    FLAG_WEIGHED = 620, _("Vlaggensysteem ingevuld")
+
     DEMO_LOADED = 900, _("Demogegevens geladen")
 
 
@@ -55,7 +69,8 @@ class AuditEvent(models.Model):
     chain = models.CharField(max_length=40)
     seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField(default=timezone.now)
-    event_type = models.PositiveIntegerField(choices=EventType.choices)
+    # No `choices=`: new event types must not need a migration of the audit table.
+    event_type = models.PositiveIntegerField()
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=254, blank=True)
     role = models.CharField(max_length=200, blank=True)  # all roles of the actor, comma-separated
@@ -81,6 +96,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.get_event_type_display()}"
+
+    def get_event_type_display(self) -> str:
+        try:
+            return str(EventType(self.event_type).label)
+        except ValueError:
+            return str(self.event_type)
 
 
 class AuditChainHead(models.Model):
