@@ -36,6 +36,11 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
+	@if ! command -v pdftoppm >/dev/null; then \
+	  echo "installing Debian poppler-utils (PDF pages to images for the export tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
 	@if ! command -v xgettext >/dev/null; then \
 	  echo "installing Debian gettext for the translation test"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

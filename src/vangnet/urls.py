@@ -33,6 +33,9 @@ urlpatterns = [
     path("sociale-kaart/", org.partner_list, name="partner_list"),
     path("sociale-kaart/<int:partner_id>/", org.partner_edit, name="partner_edit"),
     path("sociale-kaart/<int:partner_id>/verwijderen/", org.partner_delete, name="partner_delete"),
+    path("", include("vangnet.concerns.urls")),
+    path("", include("vangnet.concerns.flag_urls")),
+    path("", include("vangnet.concerns.rights_urls")),
     path("audit/", core.audit_log, name="audit_log"),
     path("audit/controleren/", core.audit_verify, name="audit_verify"),
 ]
