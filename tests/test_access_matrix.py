@@ -8,6 +8,7 @@ anonymous users the login page (pages) or 401 (API).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.world import PERSONAS as world_personas
 from tests.world import World
+from vangnet.concerns.models import CorrectionRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,24 @@ def visible_but(allowed: dict[str, int]) -> dict[str, int]:
     result.update(allowed)
     result["anonymous"] = 302
     return result
+
+
+PUPIL_READERS = only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404)
+
+# Parents' rights: the care coordinator and director; others who see the entry get 403.
+PARENTS_RIGHTS = only({"teacher_a": 403, "care_a": 200, "director_a": 200}, 404)
+
+
+def _correction(w: World) -> CorrectionRequest:
+    return CorrectionRequest.objects.create(
+        concern=w.concern,
+        requested_by="moeder",
+        what="a",
+        why="b",
+        received_on=dt.date(2026, 1, 5),
+        due_on=dt.date(2026, 2, 2),
+        recorded_by=w["care_a"],
+    )
 
 
 ROUTES = [
@@ -152,6 +172,48 @@ ROUTES = [
         visible_but({"admin": 302, "care_a": 302, "director_a": 302}),
         method="post",
     ),
+    Route("concern_create", lambda w: f"/leerlingen/{w.pupil_a5.pk}/zorg/nieuw/", PUPIL_READERS),
+    Route(
+        "concern_draft",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/zorg/concept/",
+        PUPIL_READERS,
+        method="post",
+    ),
+    Route("dossier", lambda w: f"/leerlingen/{w.pupil_a5.pk}/dossier/", PUPIL_READERS),
+    Route("concern_detail", lambda w: f"/zorgen/{w.concern.pk}/", PUPIL_READERS),
+    Route("concern_share", lambda w: f"/zorgen/{w.concern.pk}/delen/", PUPIL_READERS),
+    Route("concern_handover", lambda w: f"/zorgen/{w.concern.pk}/overdragen/", PUPIL_READERS),
+    Route("flag_weighing", lambda w: f"/zorgen/{w.concern.pk}/vlaggensysteem/", PUPIL_READERS),
+    Route("parent_view_add", lambda w: f"/zorgen/{w.concern.pk}/zienswijze/", PARENTS_RIGHTS),
+    Route(
+        "correction_request_add",
+        lambda w: f"/zorgen/{w.concern.pk}/correctieverzoek/",
+        PARENTS_RIGHTS,
+    ),
+    Route(
+        "correction_decide", lambda w: f"/correctieverzoeken/{_correction(w).pk}/", PARENTS_RIGHTS
+    ),
+    Route(
+        "dossier_export_pdf",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/dossier-voor-ouders.pdf",
+        PARENTS_RIGHTS,
+    ),
+    Route(
+        "dossier_export_docx",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/dossier-voor-ouders.docx",
+        PARENTS_RIGHTS,
+    ),
+    Route(
+        "concern_edit",
+        lambda w: f"/zorgen/{w.concern.pk}/wijzigen/",
+        only({"teacher_a": 200, "care_a": 403, "director_a": 403}, 404),
+    ),
+    Route(
+        "concern_delete",
+        lambda w: f"/zorgen/{w.concern.pk}/verwijderen/",
+        only({"teacher_a": 302, "care_a": 403, "director_a": 403}, 404),
+        method="post",
+    ),
     Route("audit_log", lambda w: "/audit/", only({"privacy": 200, "other_board": 200}, 404)),
     Route(
         "audit_verify",
@@ -170,6 +232,23 @@ API_ROUTES = [
         "api-v1:pupil",
         lambda w: f"/api/v1/pupils/{w.pupil_a5.pk}",
         only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404, anonymous=401),
+    ),
+    Route(
+        "api-v1:pupil_dossier",
+        lambda w: f"/api/v1/pupils/{w.pupil_a5.pk}/dossier",
+        only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404, anonymous=401),
+    ),
+    Route(
+        "api-v1:create_concern",
+        lambda w: "/api/v1/concerns",
+        only({"teacher_a": 201, "care_a": 201, "director_a": 201}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:handover_concern",
+        lambda w: f"/api/v1/concerns/{w.concern.pk}/handover",
+        only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404, anonymous=401),
+        method="post",
     ),
     Route("api-v1:openapi-json", lambda w: "/api/v1/openapi.json", {p: 200 for p in PERSONAS}),
     Route("api-v1:api-root", lambda w: "/api/v1/", {p: 404 for p in PERSONAS}),
@@ -229,7 +308,19 @@ def api_token(world):
 @pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_api_matrix(world, api_token, route, persona):
-    response = Client().get(route.url(world), **api_token(persona))
+    if route.method == "post":
+        body = {"note": ""}
+        if route.name == "api-v1:create_concern":
+            body = {
+                "pupil": world.pupil_a5.pk,
+                "occurred_at": "2026-01-05T10:00:00+01:00",
+                "statements": [{"kind": "fact", "text": "Zag iets."}],
+            }
+        response = Client().post(
+            route.url(world), body, content_type="application/json", **api_token(persona)
+        )
+    else:
+        response = Client().get(route.url(world), **api_token(persona))
     assert response.status_code == route.expect[persona], f"{persona} GET {route.url(world)}"
 
 

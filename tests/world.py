@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from vangnet.accounts.models import User
+from vangnet.concerns.models import Concern
 from vangnet.core.roles import Role
 from vangnet.lib.dates import school_year_of
 from vangnet.organisations.models import (
@@ -49,6 +50,7 @@ class World:
     other_partner: Partner
     users: dict[str, User] = field(default_factory=dict)
     assignment: RoleAssignment | None = None  # teacher_b's role at school B
+    concern: Concern | None = None  # an entry about pupil_a5 written by teacher_a
 
     def __getitem__(self, persona: str) -> User:
         return self.users[persona]
@@ -156,6 +158,13 @@ def build_world() -> World:
         w.users[persona] = user
     a5.teachers.add(w.users["teacher_a"])
     w.assignment = RoleAssignment.objects.get(user=w.users["teacher_b"])
+    w.concern = Concern.objects.create(
+        pupil=w.pupil_a5,
+        school=a,
+        author=w.users["teacher_a"],
+        noticed_by="Teacher A",
+        occurred_at=timezone.now(),
+    )
     b3.teachers.add(w.users["teacher_b"])
     return w
 

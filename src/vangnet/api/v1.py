@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from vangnet.accounts.actions import user_for_token
@@ -204,3 +205,155 @@ def pupil(request: AuthedRequest, pupil_id: int) -> dict[str, Any]:
         "group": p.group,
         "guardians": guardians,
     }
+
+
+# --- concerns and the dossier --------------------------------------------------------
+
+
+class StatementIn(Schema):
+    kind: str
+    text: str = ""
+    source: str = ""
+    source_consent: bool = True
+    professional: str = ""
+    registration: str = ""
+
+
+class ConcernIn(Schema):
+    pupil: int
+    occurred_at: dt.datetime
+    kind: str = "signal"
+    location: str = ""
+    noticed_by: str = ""
+    statements: list[StatementIn]
+    reaction: str = ""
+    follow_up: str = ""
+    child_suffers: str = "unknown"
+    is_working_note: bool = False
+
+
+class StatementOut(Schema):
+    kind: str
+    text: str
+    source: str
+    source_consent: bool
+    professional: str
+    registration: str
+
+
+class ConcernOut(Schema):
+    id: int
+    pupil_id: int
+    kind: str
+    occurred_at: dt.datetime
+    school_year: str
+    location: str
+    noticed_by: str
+    author: str
+    statements: list[StatementOut]
+    reaction: str
+    follow_up: str
+    child_suffers: str
+    is_working_note: bool
+    handed_over_at: dt.datetime | None
+    settles_id: int | None
+    settlement: str
+
+
+class HandoverIn(Schema):
+    note: str = ""
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+def _concern_out(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "pupil_id": c.pupil_id,
+        "kind": c.kind,
+        "occurred_at": c.occurred_at,
+        "school_year": c.school_year,
+        "location": c.location,
+        "noticed_by": c.noticed_by,
+        "author": c.author.full_name,
+        "statements": list(c.statements.all()),
+        "reaction": c.reaction,
+        "follow_up": c.follow_up,
+        "child_suffers": c.child_suffers,
+        "is_working_note": c.is_working_note,
+        "handed_over_at": c.handed_over_at,
+        "settles_id": c.settles_id,
+        "settlement": c.settlement,
+    }
+
+
+@api.post("/concerns", response={201: ConcernOut, 422: ErrorOut}, summary="Record a concern")
+def create_concern(request: AuthedRequest, payload: ConcernIn) -> Any:
+    from django.core.exceptions import ValidationError
+
+    from vangnet.concerns.actions import ConcernInput, do_create_concern
+    from vangnet.concerns.models import Concern
+    from vangnet.lib.statements import Statement as Rule
+
+    pupil_obj = access.access_pupil(request.user, payload.pupil)
+    if (
+        payload.kind not in Concern.Kind.values
+        or payload.child_suffers not in Concern.Suffers.values
+    ):
+        return Status(422, {"detail": "kind of child_suffers heeft een onbekende waarde"})
+    data = ConcernInput(
+        occurred_at=payload.occurred_at,
+        statements=[Rule(**s.dict()) for s in payload.statements],
+        kind=payload.kind,
+        location=payload.location,
+        noticed_by=payload.noticed_by,
+        reaction=payload.reaction,
+        follow_up=payload.follow_up,
+        child_suffers=payload.child_suffers,
+        is_working_note=payload.is_working_note,
+    )
+    try:
+        concern = do_create_concern(pupil_obj, data, actor=_actor(request))
+    except ValidationError as exc:
+        return Status(
+            422, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
+        )
+
+    return Status(201, _concern_out(concern))
+
+
+@api.get("/pupils/{pupil_id}/dossier", response=list[ConcernOut], summary="A pupil's dossier")
+def pupil_dossier(request: AuthedRequest, pupil_id: int) -> Any:
+    from vangnet.concerns.views import dossier_entries
+
+    p = access.access_pupil(request.user, pupil_id)
+    with transaction.atomic():
+        record(
+            _actor(request),
+            EventType.DOSSIER_VIEWED,
+            board_id=p.school.board_id,
+            school_id=p.school_id,
+            pupil_id=p.pk,
+            object_type="pupil",
+            object_id=str(p.pk),
+        )
+    return [_concern_out(c) for c in dossier_entries(request.user, p)]
+
+
+@api.post(
+    "/concerns/{concern_id}/handover",
+    response=ConcernOut,
+    summary="Hand a concern over to the care coordinator",
+)
+def handover_concern(request: AuthedRequest, concern_id: int, payload: HandoverIn) -> Any:
+    from django.http import Http404
+
+    from vangnet.concerns.actions import do_handover
+
+    concern = access.access_concern(request.user, concern_id)
+    if not access.can_view_pupil(request.user, concern.pupil):
+        raise Http404
+    concern = do_handover(concern, note=payload.note, actor=_actor(request))
+    return _concern_out(concern)

@@ -103,7 +103,11 @@ def validate(data: ConcernInput) -> None:
         errors["statements"] = _("Leg ten minste één uitspraak vast: wat is er gebeurd?")
     per_statement = statement_errors(data.statements)
     if per_statement:
-        errors["statements"] = per_statement
+        errors["statements"] = [
+            _("Uitspraak %(n)d: %(message)s") % {"n": index + 1, "message": message}
+            for index, fields in sorted(per_statement.items())
+            for message in fields.values()
+        ]
     if data.kind == Concern.Kind.CONVERSATION and not data.goal.strip():
         errors["goal"] = _("Beschrijf het doel van het gesprek met de ouders.")
     if data.settlement and not data.settles_id:

@@ -1,3 +1,11 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from vangnet.concerns import flag_views
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "zorgen/<int:concern_id>/vlaggensysteem/",
+        flag_views.flag_weighing,
+        name="flag_weighing",
+    ),
+]

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vangnet.concerns.models import CorrectionRequest
 from vangnet.core import access
 from vangnet.core.audit import Actor, record, verify
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import AuditEvent, EventType
 from vangnet.core.roles import Role
+from vangnet.lib import terms
 from vangnet.lib.dates import school_year_of
 from vangnet.organisations.models import Board, Group, Partner, Pupil, School
 
@@ -60,6 +62,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True), distinct=True),
             group_count=Count("groups", filter=Q(groups__school_year=year), distinct=True),
         )
+        context["open_corrections"] = _open_corrections(coordinator_schools)
     if scope.has(Role.CARE_COORDINATOR, Role.PRIVACY_OFFICER):
         since = timezone.now() - dt.timedelta(days=30)
         context["recent_grants"] = (
@@ -82,6 +85,25 @@ def home(request: AuthedRequest) -> HttpResponse:
         kind__in=[Partner.Kind.VEILIG_THUIS, Partner.Kind.CONFIDENTIAL_INSPECTOR]
     )
     return render(request, "core/home.html", context)
+
+
+OPEN_CORRECTIONS_SHOWN = 50
+
+
+def _open_corrections(school_ids: frozenset[int]) -> list[CorrectionRequest]:
+    """Parents' correction requests still to be decided at the user's schools (the schools
+    where they may manage the dossier), soonest due first; overdue ones are marked."""
+    today = timezone.localdate()
+    requests = list(
+        CorrectionRequest.objects.filter(decision="", concern__pupil__school_id__in=school_ids)
+        .select_related("concern__pupil")
+        .order_by("due_on", "id")[:OPEN_CORRECTIONS_SHOWN]
+    )
+    for req in requests:
+        req.overdue = terms.is_overdue(req.due_on, today, decided=False)  # type: ignore[attr-defined]
+        req.days_left = terms.days_left(req.due_on, today)  # type: ignore[attr-defined]
+        req.days_late = -req.days_left  # type: ignore[attr-defined]
+    return requests
 
 
 EVENT_FILTERS = {

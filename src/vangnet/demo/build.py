@@ -429,6 +429,9 @@ def build(per_group: int = PUPILS_PER_GROUP, stdout: object = None) -> bool:
         _assign(account("privacy@vangnet.test"), Role.PRIVACY_OFFICER, he)
         _assign(account("admin@vangnet.test"), Role.ADMINISTRATOR, he)
         _partners(he, higher_ed=True)
+        from vangnet.demo import concerns as demo_concerns
+
+        demo_concerns.build(rng)
         record(
             Actor.system("demo"),
             EventType.DEMO_LOADED,

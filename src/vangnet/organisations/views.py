@@ -136,7 +136,10 @@ def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
             object_id=str(pupil.pk),
             reason=grant.reason if grant else "",
         )
+    from vangnet.concerns.views import dossier_context
+
     context = {
+        **dossier_context(user, pupil),
         "pupil": pupil,
         "links": links,
         "teachers": teachers,
