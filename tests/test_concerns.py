@@ -315,3 +315,24 @@ def test_shared_colleague_cannot_hand_over_by_api(world, api):
         f"/api/v1/concerns/{concern.pk}/handover", {}, content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_start_page_shows_handovers_reminders_and_shared_entries(world, client_for):
+    concern = make(
+        world,
+        kind=Concern.Kind.CONVERSATION,
+        goal="Afspraken maken",
+        follow_up_on=timezone.localdate() + dt.timedelta(days=2),
+    )
+    do_share_concern(concern, [world["teacher_b"]], question="?", actor=Actor(world["teacher_a"]))
+    from vangnet.concerns.actions import do_handover
+
+    do_handover(concern, note="Graag verder oppakken", actor=Actor(world["teacher_a"]))
+    teacher = client_for("teacher_a").get("/").context
+    assert [c.pk for c in teacher["follow_ups"]] == [concern.pk]
+    assert [c.pk for c in client_for("teacher_b").get("/").context["shared_with_me"]] == [
+        concern.pk
+    ]
+    care = client_for("care_a").get("/").content.decode()
+    assert "Overgedragen zorgen" in care and "Graag verder oppakken" in care
+    assert "handovers" not in client_for("teacher_b").get("/").context

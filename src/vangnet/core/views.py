@@ -44,6 +44,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     scope = access.scope_of(user)
     year = school_year_of(timezone.localdate())
     context: dict[str, Any] = {"scope": scope, "school_year": year, "Role": Role}
+    if scope.has(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):
+        from vangnet.concerns.home import home_sections
+
+        context |= home_sections(user, scope)
 
     if scope.has(Role.TEACHER):
         context["my_groups"] = (

@@ -19,6 +19,7 @@ from vangnet.concerns.actions import (
     do_share_concern,
 )
 from vangnet.concerns.models import Concern
+from vangnet.concerns.rights import do_add_parent_view, do_request_correction
 from vangnet.core.audit import Actor
 from vangnet.core.roles import Role
 from vangnet.lib.statements import ACCOUNT, FACT, SUSPICION, Statement
@@ -125,6 +126,11 @@ def _when(rng: random.Random, years_ago: int) -> dt.datetime:
     return timezone.make_aware(moment)
 
 
+def _past(moment: dt.datetime) -> dt.datetime:
+    """Demo dates never lie in the future, whatever day the demo is loaded."""
+    return min(moment, timezone.now() - dt.timedelta(hours=2))
+
+
 def build(rng: random.Random) -> int:
     """Create the demo dossiers; returns the number of entries."""
     created = 0
@@ -166,7 +172,7 @@ def build(rng: random.Random) -> int:
                     do_create_concern(
                         pupil,
                         ConcernInput(
-                            occurred_at=latest.occurred_at + dt.timedelta(days=3),
+                            occurred_at=_past(latest.occurred_at + dt.timedelta(days=3)),
                             kind=Concern.Kind.CONVERSATION,
                             statements=[
                                 Statement(
@@ -194,7 +200,7 @@ def build(rng: random.Random) -> int:
                     do_create_concern(
                         pupil,
                         ConcernInput(
-                            occurred_at=latest.occurred_at + dt.timedelta(days=10),
+                            occurred_at=_past(latest.occurred_at + dt.timedelta(days=10)),
                             kind=Concern.Kind.FOLLOW_UP,
                             statements=[
                                 Statement(
@@ -219,6 +225,23 @@ def build(rng: random.Random) -> int:
                         latest,
                         note="De zorg blijft; graag samen de volgende stap zetten.",
                         actor=actor,
+                    )
+                    care_actor = Actor(user=care, role=Role.CARE_COORDINATOR, channel="system")
+                    conversation = entries[-2]
+                    do_add_parent_view(
+                        conversation,
+                        "Wij herkennen de zorgen, maar het gaat thuis juist beter sinds hij op voetbal zit.",
+                        "moeder",
+                        _past(conversation.occurred_at + dt.timedelta(days=6)).date(),
+                        actor=care_actor,
+                    )
+                    do_request_correction(
+                        latest,
+                        "Er staat dat hij zonder jas kwam; dat klopt niet, de jas hing al aan de kapstok.",
+                        "De beschrijving is feitelijk onjuist.",
+                        "vader",
+                        timezone.localdate() - dt.timedelta(days=3),
+                        actor=care_actor,
                     )
             if index == 1:
                 do_create_concern(
