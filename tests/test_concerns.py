@@ -336,3 +336,16 @@ def test_start_page_shows_handovers_reminders_and_shared_entries(world, client_f
     care = client_for("care_a").get("/").content.decode()
     assert "Overgedragen zorgen" in care and "Graag verder oppakken" in care
     assert "handovers" not in client_for("teacher_b").get("/").context
+
+
+def test_long_dossier_loads_older_entries_in_pages(world, client_for):
+    for days in range(45):
+        make(world, occurred_at=timezone.now() - dt.timedelta(days=10 * days + 1))
+    client = client_for("teacher_a")
+    first = client.get(f"/leerlingen/{world.pupil_a5.pk}/").context
+    assert first["total"] == 45 and len(first["entries"]) == 40 and first["more"]
+    older = client.get(f"/leerlingen/{world.pupil_a5.pk}/dossier/?pagina=2", HTTP_HX_REQUEST="true")
+    assert len(older.context["entries"]) == 5 and not older.context["more"]
+    seen = [c.pk for c in first["entries"]] + [c.pk for c in older.context["entries"]]
+    newest_first = Concern.objects.order_by("-occurred_at", "-id").values_list("pk", flat=True)
+    assert seen == list(newest_first)

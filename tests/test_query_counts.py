@@ -68,3 +68,36 @@ def test_api_pupils(world):
     small = queries(client, "/api/v1/pupils?limit=100")
     add_pupils(world, 40)
     assert queries(client, "/api/v1/pupils?limit=100") == small
+
+
+def test_pupil_page_with_a_long_dossier(world, client_for):
+    """A pupil with hundreds of entries over eight years opens with the same number of
+    queries as a pupil with one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vangnet.concerns.models import Concern, Statement
+
+    client = client_for("teacher_a")
+    url = f"/leerlingen/{world.pupil_a5.pk}/"
+    queries(client, url)
+    small = queries(client, url)
+    now = timezone.now()
+    entries = Concern.objects.bulk_create(
+        Concern(
+            pupil=world.pupil_a5,
+            school=world.school_a,
+            author=world["teacher_a"],
+            noticed_by="Teacher A",
+            occurred_at=now - dt.timedelta(days=6 * i),
+            school_year=f"{2026 - i // 60}-{2027 - i // 60}",
+        )
+        for i in range(500)
+    )
+    Statement.objects.bulk_create(
+        Statement(concern=c, kind="fact", text=f"Verslag {i}") for i, c in enumerate(entries)
+    )
+    assert queries(client, url) == small
+    response = client.get(url)
+    assert response.context["total"] == 501 and len(response.context["entries"]) == 40

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from vangnet.bench.setup import Fixture, add_guardians
+from vangnet.bench.setup import DOSSIER_ENTRIES, Fixture, add_dossier, add_guardians
 from vangnet.organisations.models import Pupil
 
 
@@ -86,6 +86,26 @@ def api_list_counts(client: Client, token: str) -> QueryCount:
     )
 
 
+def dossier_counts(client: Client, fixture: Fixture) -> QueryCount:
+    """The pupil page with the pupil's few demo entries, then with DOSSIER_ENTRIES more
+    over eight school years (the load scenario "dossier page" uses that pupil)."""
+    from vangnet.concerns.models import Concern
+
+    pupil = Pupil.objects.select_related("school").get(pk=fixture.dossier_id)
+    path = f"/leerlingen/{pupil.pk}/"
+    before = Concern.objects.filter(pupil=pupil).count()
+    small, _ = count_queries(client, path)
+    added = add_dossier(pupil, fixture.user, DOSSIER_ENTRIES)
+    large, _ = count_queries(client, path)
+    return QueryCount(
+        "dossier page", f"{before} entries", small, f"{before + added} entries", large
+    )
+
+
 def query_counts(fixture: Fixture) -> list[QueryCount]:
     client = session_client(fixture.session_key)
-    return [pupil_page_counts(client, fixture.few_id), api_list_counts(client, fixture.token)]
+    return [
+        pupil_page_counts(client, fixture.few_id),
+        api_list_counts(client, fixture.token),
+        dossier_counts(client, fixture),
+    ]

@@ -45,6 +45,9 @@ def targets(fixture: Fixture) -> list[Target]:
     return [
         Target("bare", "bare view", "/_bench/bare", cookie),
         Target("pupil", "pupil page", f"/leerlingen/{fixture.pupil_id}/", cookie),
+        Target(
+            "dossier", "pupil page, 500-entry dossier", f"/leerlingen/{fixture.dossier_id}/", cookie
+        ),
         Target("api", "API pupil list", f"/api/v1/pupils?limit={API_LIMIT}", bearer),
         Target("api-me", "API /me (light)", "/api/v1/me", bearer),
     ]

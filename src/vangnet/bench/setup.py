@@ -34,6 +34,7 @@ class Fixture:
     pupil_id: int  # the pupil the load scenario requests
     guardians: int  # how many guardians that pupil has
     few_id: int  # the pupil the query count grows (1, then 4 guardians)
+    dossier_id: int  # the pupil that gets a dossier of DOSSIER_ENTRIES entries
 
 
 def create_session(user: User) -> str:
@@ -91,9 +92,51 @@ def choose_pupils(user: User) -> tuple[int, int, int]:
     return load[0], load[1], few[0]
 
 
+DOSSIER_ENTRIES = 500
+DOSSIER_YEARS = 8
+
+
+def add_dossier(pupil: Pupil, author: User, total: int) -> int:
+    """Give ``pupil`` ``total`` more entries spread over eight school years."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vangnet.concerns.models import Concern, Statement
+    from vangnet.lib.dates import school_year_of
+
+    now = timezone.now()
+    step = dt.timedelta(days=DOSSIER_YEARS * 365 / max(total, 1))
+    with transaction.atomic():
+        entries = []
+        for i in range(total):
+            when = now - step * (i + 1)
+            entries.append(
+                Concern(
+                    pupil=pupil,
+                    school_id=pupil.school_id,
+                    author=author,
+                    noticed_by=author.full_name,
+                    occurred_at=when,
+                    school_year=school_year_of(timezone.localtime(when).date()),
+                    location="klas",
+                    kind=("signal", "conversation", "consultation")[i % 3],
+                )
+            )
+        entries = Concern.objects.bulk_create(entries)
+        Statement.objects.bulk_create(
+            Statement(concern=c, kind="fact", text=f"Benchmarkverslag {i}: wat er gebeurde.")
+            for i, c in enumerate(entries)
+        )
+    return total
+
+
 def prepare_fixture(email: str = BENCH_USER) -> Fixture:
     user = User.objects.get(email=email)
     pupil_id, guardians, few_id = choose_pupils(user)
+    taken = {pupil_id, few_id}
+    # a third pupil for the long dossier; a tiny test world may only have the first one
+    dossier_id = next((r[0] for r in visible_with_guardians(user) if r[0] not in taken), pupil_id)
     token = do_create_api_token(user, name="bench", actor=Actor.system("bench"))
     return Fixture(
         user=user,
@@ -102,4 +145,5 @@ def prepare_fixture(email: str = BENCH_USER) -> Fixture:
         pupil_id=pupil_id,
         guardians=guardians,
         few_id=few_id,
+        dossier_id=dossier_id,
     )

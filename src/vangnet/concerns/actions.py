@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vangnet.concerns.models import (
     Concern,
@@ -29,18 +30,20 @@ if TYPE_CHECKING:
     from vangnet.organisations.models import Pupil
 
 MESSAGES = {
-    "unknown_kind": _("Kies wat voor uitspraak dit is."),
-    "text_required": _("Schrijf op wat er gezien, gehoord of verteld is."),
-    "text_too_long": _("Deze uitspraak is te lang (hoogstens 5000 tekens). Splits hem op."),
-    "source_required": _(
+    "unknown_kind": gettext_lazy("Kies wat voor uitspraak dit is."),
+    "text_required": gettext_lazy("Schrijf op wat er gezien, gehoord of verteld is."),
+    "text_too_long": gettext_lazy(
+        "Deze uitspraak is te lang (hoogstens 5000 tekens). Splits hem op."
+    ),
+    "source_required": gettext_lazy(
         "Noem de bron: wie vertelde dit? Zonder bron mag een verhaal van een ander niet in "
         "het dossier."
     ),
-    "professional_required": _(
+    "professional_required": gettext_lazy(
         "Een diagnose mag alleen worden vastgelegd als een bevoegde professional hem stelde: "
         "vul de naam in."
     ),
-    "registration_invalid": _("Vul het BIG-registratienummer in (11 cijfers)."),
+    "registration_invalid": gettext_lazy("Vul het BIG-registratienummer in (11 cijfers)."),
 }
 
 CONCERN_FIELDS = (

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -126,13 +126,25 @@ def _prefetched(qs: QuerySet[Concern]) -> QuerySet[Concern]:
     )
 
 
-def dossier_entries(user: User, pupil: Pupil, *, kind: str = "", year: str = "") -> list[Concern]:
+DOSSIER_PAGE = 40
+
+
+def dossier_entries(
+    user: User,
+    pupil: Pupil,
+    *,
+    kind: str = "",
+    year: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Concern]:
     qs = access.dossier_concerns(user, pupil)
     if kind in Concern.Kind.values:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(school_year=year)
-    return list(_prefetched(qs).order_by("-occurred_at", "-id"))
+    qs = _prefetched(qs).order_by("-occurred_at", "-id")
+    return list(qs[offset : offset + limit] if limit is not None else qs[offset:])
 
 
 @login_required
@@ -140,6 +152,8 @@ def dossier(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     """The chronology (htmx partial for the filters on the pupil page)."""
     pupil = access.access_pupil(request.user, pupil_id)
     kind, year = request.GET.get("soort", ""), request.GET.get("jaar", "")
+    page = request.GET.get("pagina", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     with transaction.atomic():
         record(
             Actor.from_request(request),
@@ -149,29 +163,40 @@ def dossier(request: AuthedRequest, pupil_id: int) -> HttpResponse:
             pupil_id=pupil.pk,
             object_type="pupil",
             object_id=str(pupil.pk),
-            data={"soort": kind, "jaar": year},
+            data={"soort": kind, "jaar": year, "pagina": number},
         )
-    return render(
-        request,
-        "concerns/partials/_dossier.html",
-        dossier_context(request.user, pupil, kind=kind, year=year),
+    context = dossier_context(request.user, pupil, kind=kind, year=year, page=number)
+    template = (
+        "concerns/partials/_dossier_page.html" if number > 1 else "concerns/partials/_dossier.html"
     )
+    return render(request, template, context)
 
 
-def dossier_context(user: User, pupil: Pupil, *, kind: str = "", year: str = "") -> dict[str, Any]:
+def dossier_context(
+    user: User, pupil: Pupil, *, kind: str = "", year: str = "", page: int = 1
+) -> dict[str, Any]:
+    """Newest first across all school years, DOSSIER_PAGE entries at a time ("show older"
+    loads the next page in place); the year list with counts shows how far back it goes."""
     years = (
         list(
             Concern.objects.filter(pupil=pupil)
+            .values("school_year")
+            .annotate(n=Count("id"))
             .order_by("-school_year")
-            .values_list("school_year", flat=True)
-            .distinct()
         )
         if access.can_view_pupil(user, pupil)
         else []
     )
+    offset = (page - 1) * DOSSIER_PAGE
+    entries = dossier_entries(
+        user, pupil, kind=kind, year=year, offset=offset, limit=DOSSIER_PAGE + 1
+    )
     return {
         "pupil": pupil,
-        "entries": dossier_entries(user, pupil, kind=kind, year=year),
+        "entries": entries[:DOSSIER_PAGE],
+        "more": len(entries) > DOSSIER_PAGE,
+        "next_page": page + 1,
+        "total": sum(y["n"] for y in years),
         "kinds": Concern.Kind.choices,
         "years": years,
         "kind": kind,
