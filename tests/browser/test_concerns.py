@@ -99,3 +99,59 @@ def test_dossier_filters_and_hand_over(page_as, world, shot):
     expect(care.locator("#dossier .timeline-entry")).to_have_count(1)
     shot(care, "2-dossier")
     assert not serious(care)
+
+
+def test_care_coordinator_downloads_the_parents_export(page_as, world, shot, tmp_path):
+    """The PDF for parents, opened as images: the working note is not in it."""
+    import subprocess
+
+    from vangnet.concerns.actions import ConcernInput, do_create_concern
+    from vangnet.core.audit import Actor
+    from vangnet.lib.statements import FACT, SUSPICION, Statement
+
+    teacher = Actor(world["teacher_a"])
+    do_create_concern(
+        world.pupil_a5,
+        ConcernInput(
+            occurred_at=world.concern.occurred_at,
+            statements=[Statement(FACT, "Kwam huilend binnen na de pauze.")],
+        ),
+        actor=teacher,
+    )
+    do_create_concern(
+        world.pupil_a5,
+        ConcernInput(
+            occurred_at=world.concern.occurred_at,
+            is_working_note=True,
+            statements=[Statement(SUSPICION, "GEHEIME WERKNOTITIE voor de intern begeleider")],
+        ),
+        actor=teacher,
+    )
+    page = page_as(world["care_a"])
+    page.goto(f"/leerlingen/{world.pupil_a5.pk}/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="PDF").click()
+    pdf = tmp_path / "dossier.pdf"
+    info.value.save_as(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Kwam huilend binnen na de pauze." in text
+    assert "GEHEIME WERKNOTITIE" not in text
+    from tests.browser.helpers import SCREENSHOTS
+
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(SCREENSHOTS / "test_care_coordinator_downloads_the_parents_export-page"),
+        ],
+        check=True,
+    )

@@ -146,6 +146,7 @@ def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         "grant": grant,
         "age": pupil.age(),
         "can_see_access_log": access.can_see_access_log(user, pupil),
+        "can_manage_dossier": access.can_manage_dossier(user, pupil),
     }
     return render(request, "organisations/pupil_detail.html", context)
 
