@@ -111,7 +111,7 @@ def test_floor_and_query_counts(world):
     assert fixture.few_id == world.pupil_a5.pk
 
     counts = query_counts(fixture)
-    assert [c.name for c in counts] == ["pupil page", "api list"]
+    assert [c.name for c in counts] == ["pupil page", "api list", "dossier page"]
     assert all(c.small > 0 and c.constant for c in counts), [c.line() for c in counts]
     assert len(read_pupil(world.pupil_a5.pk)) == 4  # the guardians the count added
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vangnet.concerns import signals
 from vangnet.concerns.actions import MESSAGES, ConcernInput
@@ -42,7 +43,7 @@ class ConcernForm(OnceFormMixin):
         error_messages={"invalid": _("Vul een tijd in als 10:30.")},
     )
     location = forms.CharField(
-        label=_("Plaats"),
+        label=pgettext_lazy("where it happened", "Plaats"),
         required=False,
         max_length=200,
         help_text=_("Bijvoorbeeld: klas, plein, gymzaal, online."),

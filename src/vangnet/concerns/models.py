@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vangnet.lib import statements as rules
 from vangnet.lib.dates import school_year_of
@@ -58,7 +59,9 @@ class Concern(models.Model):
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.SIGNAL)
     occurred_at = models.DateTimeField(_("datum en tijd"))
     school_year = models.CharField(max_length=9, db_index=True)
-    location = models.CharField(_("plaats"), max_length=200, blank=True)
+    location = models.CharField(
+        pgettext_lazy("where it happened", "plaats"), max_length=200, blank=True
+    )
     noticed_by = models.CharField(_("opgemerkt door"), max_length=200)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_written"
