@@ -172,6 +172,11 @@ ROUTES = [
         visible_but({"admin": 302, "care_a": 302, "director_a": 302}),
         method="post",
     ),
+    Route(
+        "concern_start",
+        lambda w: f"/zorg/nieuw/?leerling={w.pupil_a5.pk}",
+        only({"teacher_a": 302, "care_a": 302, "director_a": 302}, 404),
+    ),
     Route("concern_create", lambda w: f"/leerlingen/{w.pupil_a5.pk}/zorg/nieuw/", PUPIL_READERS),
     Route(
         "concern_draft",

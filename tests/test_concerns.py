@@ -349,3 +349,13 @@ def test_long_dossier_loads_older_entries_in_pages(world, client_for):
     seen = [c.pk for c in first["entries"]] + [c.pk for c in older.context["entries"]]
     newest_first = Concern.objects.order_by("-occurred_at", "-id").values_list("pk", flat=True)
     assert seen == list(newest_first)
+
+
+def test_start_page_quick_form_leads_to_the_concern_form(world, client_for):
+    client = client_for("teacher_a")
+    home = client.get("/")
+    assert [p.pk for p in home.context["my_pupils"]] == [world.pupil_a5.pk]
+    response = client.get(f"/zorg/nieuw/?leerling={world.pupil_a5.pk}")
+    assert response["Location"] == new_url(world)
+    assert client.get(f"/zorg/nieuw/?leerling={world.pupil_a6.pk}").status_code == 404
+    assert client.get("/zorg/nieuw/?leerling=abc").status_code == 404

@@ -43,6 +43,15 @@ def home_sections(user: User, scope: Scope) -> dict[str, Any]:
         ),
         "today": today,
     }
+    if scope.has(Role.TEACHER):
+        from vangnet.core import access
+
+        context["my_pupils"] = list(
+            access.visible_pupils(user)
+            .filter(group__teachers=user)
+            .select_related("group")
+            .order_by("group__name", "last_name", "first_name")
+        )
     schools = scope.schools(Role.CARE_COORDINATOR, Role.SAFETY_OFFICER)
     if schools:
         context["handovers"] = list(

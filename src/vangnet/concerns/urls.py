@@ -3,6 +3,7 @@ from django.urls import path
 from vangnet.concerns import views
 
 urlpatterns = [
+    path("zorg/nieuw/", views.concern_start, name="concern_start"),
     path("leerlingen/<int:pupil_id>/zorg/nieuw/", views.concern_create, name="concern_create"),
     path("leerlingen/<int:pupil_id>/zorg/concept/", views.concern_draft, name="concern_draft"),
     path("leerlingen/<int:pupil_id>/dossier/", views.dossier, name="dossier"),

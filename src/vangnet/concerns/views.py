@@ -109,6 +109,14 @@ def _create(request: AuthedRequest, pupil: Pupil, form: ConcernForm) -> str:
 
 
 @login_required
+def concern_start(request: AuthedRequest) -> HttpResponse:
+    """The start page's quick form: choose one of your pupils, go to the concern form."""
+    pupil_id = request.GET.get("leerling", "")
+    pupil = access.access_pupil(request.user, pupil_id)
+    return HttpResponseRedirect(reverse("concern_create", args=[pupil.pk]))
+
+
+@login_required
 @require_http_methods(["POST"])
 def concern_draft(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     """Autosave (htmx): the half-filled form is kept per user and pupil."""
