@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vangnet.accounts.models import User
-from vangnet.concerns import actions, signals
+from vangnet.concerns import actions, signals, timeline
 from vangnet.concerns.forms import ConcernForm, HandoverForm, ShareForm, initial_from
 from vangnet.concerns.models import Concern, ConcernDraft, Statement
 from vangnet.core import access
@@ -196,9 +196,12 @@ def dossier_context(
         else []
     )
     offset = (page - 1) * DOSSIER_PAGE
-    entries = dossier_entries(
-        user, pupil, kind=kind, year=year, offset=offset, limit=DOSSIER_PAGE + 1
-    )
+    qs = access.dossier_concerns(user, pupil)
+    if kind in Concern.Kind.values:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(school_year=year)
+    entries = timeline.rows(qs, offset=offset, limit=DOSSIER_PAGE + 1)
     return {
         "pupil": pupil,
         "entries": entries[:DOSSIER_PAGE],
