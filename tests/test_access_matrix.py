@@ -184,6 +184,12 @@ ROUTES = [
         PUPIL_READERS,
         method="post",
     ),
+    Route(
+        "concern_draft_discard",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/zorg/concept/weggooien/",
+        only({"teacher_a": 302, "care_a": 302, "director_a": 302}, 404),
+        method="post",
+    ),
     Route("dossier", lambda w: f"/leerlingen/{w.pupil_a5.pk}/dossier/", PUPIL_READERS),
     Route("concern_detail", lambda w: f"/zorgen/{w.concern.pk}/", PUPIL_READERS),
     Route("concern_share", lambda w: f"/zorgen/{w.concern.pk}/delen/", PUPIL_READERS),

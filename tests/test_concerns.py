@@ -210,7 +210,8 @@ def test_handover_is_recorded_once(world, client_for):
     concern.refresh_from_db()
     assert concern.handed_over_at is not None and concern.handover_note == "Zorg blijft."
     assert AuditEvent.objects.filter(event_type=EventType.CONCERN_HANDED_OVER).count() == 1
-    assert client.get(url).status_code == 403  # already handed over
+    again = client.get(url)  # already handed over: back to the entry, nothing changes
+    assert again.status_code == 302 and again["Location"] == f"/zorgen/{concern.pk}/"
 
 
 def test_edit_keeps_the_previous_version(world, client_for):
@@ -324,15 +325,27 @@ def test_start_page_shows_handovers_reminders_and_shared_entries(world, client_f
         goal="Afspraken maken",
         follow_up_on=timezone.localdate() + dt.timedelta(days=2),
     )
-    do_share_concern(concern, [world["teacher_b"]], question="?", actor=Actor(world["teacher_a"]))
+    from tests.world import make_user
     from vangnet.concerns.actions import do_handover
+    from vangnet.core.roles import Role
+    from vangnet.organisations.models import RoleAssignment
+
+    colleague = make_user("collega.a@test.invalid", "Carla Collega")
+    RoleAssignment.objects.create(
+        user=colleague, role=Role.TEACHER, board=world.board, school=world.school_a
+    )
+    do_share_concern(concern, [colleague], question="?", actor=Actor(world["teacher_a"]))
 
     do_handover(concern, note="Graag verder oppakken", actor=Actor(world["teacher_a"]))
     teacher = client_for("teacher_a").get("/").context
     assert [c.pk for c in teacher["follow_ups"]] == [concern.pk]
-    assert [c.pk for c in client_for("teacher_b").get("/").context["shared_with_me"]] == [
-        concern.pk
-    ]
+    peer = Client()
+    peer.force_login(colleague)
+    assert [c.pk for c in peer.get("/").context["shared_with_me"]] == [concern.pk]
+    # a share to someone who does not work at the pupil's school gives them nothing
+    do_share_concern(concern, [world["teacher_b"]], question="?", actor=Actor(world["teacher_a"]))
+    assert client_for("teacher_b").get("/").context["shared_with_me"] == []
+    assert client_for("teacher_b").get(f"/zorgen/{concern.pk}/").status_code == 404
     care = client_for("care_a").get("/").content.decode()
     assert "Overgedragen zorgen" in care and "Graag verder oppakken" in care
     assert "handovers" not in client_for("teacher_b").get("/").context
@@ -359,3 +372,50 @@ def test_start_page_quick_form_leads_to_the_concern_form(world, client_for):
     assert response["Location"] == new_url(world)
     assert client.get(f"/zorg/nieuw/?leerling={world.pupil_a6.pk}").status_code == 404
     assert client.get("/zorg/nieuw/?leerling=abc").status_code == 404
+
+
+def test_review_fixes(world, client_for, api):
+    """Regression tests for the access review of the dossier."""
+    from vangnet.core import access
+
+    # an entry others built on cannot be deleted (a message, not a server error)
+    earlier = make(world)
+    make(world, kind=Concern.Kind.FOLLOW_UP, settles_id=earlier.pk, settlement="confirmed")
+    response = client_for("teacher_a").post(f"/zorgen/{earlier.pk}/verwijderen/", follow=True)
+    assert (
+        response.status_code == 200
+        and "kan niet meer worden verwijderd" in response.content.decode()
+    )
+    assert Concern.objects.filter(pk=earlier.pk).exists()
+    # the API wants a time zone
+    naive = {
+        "pupil": world.pupil_a5.pk,
+        "occurred_at": "2026-01-05T10:00:00",
+        "statements": [{"kind": "fact", "text": "x"}],
+    }
+    assert (
+        api("teacher_a")
+        .post("/api/v1/concerns", naive, content_type="application/json")
+        .status_code
+        == 422
+    )
+    # an edit without the version it was opened with is refused
+    client = client_for("teacher_a")
+    url = f"/zorgen/{earlier.pk}/wijzigen/"
+    token = client.get(url).context["form"].initial["submission_token"]
+    data = form_data(client, new_url(world)) | {"submission_token": token, "reason": "x"}
+    assert "verouderd" in client.post(url, data).content.decode()
+    # confidential advisers are not offered as colleagues to consult
+    names = [u.email for u in access.colleagues_for_sharing(world["teacher_a"], world.pupil_a5)]
+    assert world["adviser_a"].email not in names and world["care_a"].email in names
+    # discarding a draft is a POST with an audit event
+    client.post(f"/leerlingen/{world.pupil_a5.pk}/zorg/concept/", {"s0_text": "half"})
+    client.post(f"/leerlingen/{world.pupil_a5.pk}/zorg/concept/weggooien/")
+    assert not ConcernDraft.objects.exists()
+    assert AuditEvent.objects.filter(event_type=EventType.DRAFT_DISCARDED).exists()
+    # a handover note never goes into the audit log
+    from vangnet.concerns.actions import do_handover
+
+    do_handover(earlier, note="Vader slaat hem", actor=Actor(world["teacher_a"]))
+    event = AuditEvent.objects.get(event_type=EventType.CONCERN_HANDED_OVER)
+    assert event.data == {"has_note": True}

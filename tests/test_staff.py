@@ -76,3 +76,18 @@ def test_assignment_of_another_board_is_404(world, client_for):
     other = RoleAssignment.objects.filter(board=world.other_board).first()
     url = f"/besturen/{world.board.pk}/medewerkers/{other.pk}/intrekken/"
     assert client_for("admin").post(url).status_code == 404
+
+
+def test_an_administrator_cannot_give_themselves_a_role(world, client_for):
+    response = post(
+        client_for("admin"),
+        world,
+        email=world["admin"].email,
+        full_name="",
+        role=Role.CARE_COORDINATOR,
+        school=world.school_a.pk,
+    )
+    assert "jezelf geen rol" in response.content.decode()
+    assert not RoleAssignment.objects.filter(
+        user=world["admin"], role=Role.CARE_COORDINATOR
+    ).exists()

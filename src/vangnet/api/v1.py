@@ -161,7 +161,7 @@ def pupils(request: AuthedRequest, filters: Query[PupilFilter]) -> Any:
             object_type="pupil_list",
             data={
                 "school": filters.school,
-                "q": filters.q or "",
+                "query": bool(filters.q),
                 "offset": offset,
                 "results": len(rows),
             },
@@ -298,6 +298,8 @@ def create_concern(request: AuthedRequest, payload: ConcernIn) -> Any:
     from vangnet.lib.statements import Statement as Rule
 
     pupil_obj = access.access_pupil(request.user, payload.pupil)
+    if payload.occurred_at.tzinfo is None:
+        return Status(422, {"detail": "occurred_at moet een tijdzone hebben, bijv. +01:00"})
     if (
         payload.kind not in Concern.Kind.values
         or payload.child_suffers not in Concern.Suffers.values

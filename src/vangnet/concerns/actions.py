@@ -214,9 +214,10 @@ def do_update_concern(
         current.refresh_from_db()
         after = current.snapshot()
         changed = sorted(k for k in after if after[k] != before.get(k))
-        entry = _event(current, EventType.CONCERN_UPDATED, changed=changed, from_version=version)
-        entry.reason = reason
-        record_many(actor, [entry])
+        record_many(
+            actor,
+            [_event(current, EventType.CONCERN_UPDATED, changed=changed, from_version=version)],
+        )
     return current
 
 
@@ -230,6 +231,19 @@ def do_delete_concern(concern: Concern, *, actor: Actor) -> None:
             _(
                 "Een verslag ouder dan een dag kan niet meer worden verwijderd. Voeg een nieuw "
                 "verslag toe dat het corrigeert."
+            )
+        )
+    if (
+        concern.settled_by.exists()
+        or concern.correction_requests.exists()
+        or concern.parent_views.exists()
+        or concern.flag_weighings.exists()
+    ):
+        raise ValidationError(
+            _(
+                "Dit verslag kan niet meer worden verwijderd: er hoort een vervolg, een "
+                "zienswijze, een correctieverzoek of een weging bij. Corrigeer het met een "
+                "nieuw verslag."
             )
         )
     with transaction.atomic():
@@ -275,9 +289,25 @@ def do_handover(concern: Concern, *, note: str, actor: Actor) -> Concern:
         current.handover_note = note.strip()
         current.save(update_fields=["handed_over_at", "handover_note"])
         record_many(
-            actor, [_event(current, EventType.CONCERN_HANDED_OVER, note=current.handover_note)]
+            actor,
+            [_event(current, EventType.CONCERN_HANDED_OVER, has_note=bool(current.handover_note))],
         )
     return current
+
+
+def do_discard_draft(pupil: Pupil, *, actor: Actor) -> None:
+    assert actor.user is not None
+    with transaction.atomic():
+        deleted, _count = ConcernDraft.objects.filter(user=actor.user, pupil=pupil).delete()
+        if deleted:
+            record(
+                actor,
+                EventType.DRAFT_DISCARDED,
+                board_id=pupil.school.board_id,
+                school_id=pupil.school_id,
+                pupil_id=pupil.pk,
+                object_type="concern_draft",
+            )
 
 
 def do_save_draft(pupil: Pupil, data: dict[str, Any], *, actor: Actor) -> ConcernDraft:

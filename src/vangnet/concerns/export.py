@@ -35,7 +35,7 @@ from vangnet.concerns.models import Concern, CorrectionRequest, Statement
 from vangnet.core import access
 from vangnet.core.roles import SCHOOL_WIDE_ROLES, Role
 from vangnet.lib import statements as rules
-from vangnet.organisations.models import Pupil, RoleAssignment
+from vangnet.organisations.models import Guardian, Pupil, RoleAssignment
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
@@ -112,12 +112,19 @@ def _date(value: dt.date | dt.datetime) -> str:
 
 
 def _redactor(pupil: Pupil, school_ids: set[int]) -> Redactor:
-    others = Pupil.objects.filter(school_id__in=school_ids).exclude(pk=pupil.pk)
+    board = pupil.school.board
+    # every other pupil of the board (a classmate may have moved school) and every guardian
+    # who is not this pupil's own
+    others = Pupil.objects.filter(Q(school_id__in=school_ids) | Q(school__board=board)).exclude(
+        pk=pupil.pk
+    )
     known = [
         " ".join(p for p in parts if p)
         for parts in others.values_list("first_name", "name_prefix", "last_name")
     ]
-    board = pupil.school.board
+    known += list(
+        Guardian.objects.filter(board=board).exclude(pupils=pupil).values_list("name", flat=True)
+    )
     assignments = RoleAssignment.objects.filter(
         Q(school_id__in=school_ids) | Q(board=board, school__isnull=True)
     ).values_list("user__full_name", "role")
@@ -158,7 +165,8 @@ def _details(c: Concern, redact: Redactor) -> list[Item]:
     ]
     if c.child_suffers != Concern.Suffers.UNKNOWN:
         pairs.append((_("Heeft het kind er zelf last van?"), str(c.get_child_suffers_display())))
-    if c.settles_id and c.settles is not None:
+    if c.settles_id and c.settles is not None and not c.settles.is_working_note:
+        # (a follow-up of a working note must not reveal that the working note exists)
         pairs.append(
             (
                 _("Eerder verslag"),

@@ -25,7 +25,8 @@ def home_sections(user: User, scope: Scope) -> dict[str, Any]:
     context: dict[str, Any] = {
         # follow-up dates of conversations with parents: due within a week, or overdue
         "follow_ups": list(
-            Concern.objects.filter(
+            Concern.objects.visible_to(user)
+            .filter(
                 author=user,
                 follow_up_on__isnull=False,
                 follow_up_on__lte=today + dt.timedelta(days=REMIND_DAYS_AHEAD),
@@ -35,9 +36,8 @@ def home_sections(user: User, scope: Scope) -> dict[str, Any]:
             .order_by("follow_up_on")[:20]
         ),
         "shared_with_me": list(
-            Concern.objects.filter(
-                shares__user=user, shares__shared_at__gte=now - dt.timedelta(days=SHARED_DAYS)
-            )
+            Concern.objects.visible_to(user)
+            .filter(shares__user=user, shares__shared_at__gte=now - dt.timedelta(days=SHARED_DAYS))
             .select_related("pupil", "author")
             .order_by("-occurred_at")[:20]
         ),
@@ -55,8 +55,9 @@ def home_sections(user: User, scope: Scope) -> dict[str, Any]:
     schools = scope.schools(Role.CARE_COORDINATOR, Role.SAFETY_OFFICER)
     if schools:
         context["handovers"] = list(
-            Concern.objects.filter(
-                school_id__in=schools,
+            Concern.objects.visible_to(user)
+            .filter(
+                pupil__school_id__in=schools,
                 handed_over_at__gte=now - dt.timedelta(days=HANDOVER_DAYS),
             )
             .select_related("pupil", "author")

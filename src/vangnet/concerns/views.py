@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -60,14 +61,12 @@ def concern_create(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         initial: dict[str, Any] = {}
         if request.GET.get("vervolg", "").isdigit():
             initial |= {"kind": Concern.Kind.FOLLOW_UP, "settles": int(request.GET["vervolg"])}
-        if draft and request.GET.get("concept") != "weg":
+        if draft:
             # The draft fills the form as initial values: no error messages before saving.
             form = ConcernForm(initial=draft.data | initial, pupil=pupil, earlier=earlier)
         else:
             form = ConcernForm(initial=initial, pupil=pupil, earlier=earlier)
-        if draft and request.GET.get("concept") == "weg":
-            draft.delete()
-            draft = None
+        _record_read(request, pupil, "concern_form")
     found_names: list[str] = []
     if request.method == "POST" and form.is_valid():
         choice = request.POST.get("names_action", "")
@@ -116,6 +115,31 @@ def concern_start(request: AuthedRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("concern_create", args=[pupil.pk]))
 
 
+def _record_read(
+    request: AuthedRequest, pupil: Pupil, page: str, concern: Concern | None = None
+) -> None:
+    """A form that shows pupil data is a read too."""
+    with transaction.atomic():
+        record(
+            Actor.from_request(request),
+            EventType.CONCERN_VIEWED if concern else EventType.PUPIL_VIEWED,
+            board_id=pupil.school.board_id,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            object_type="concern" if concern else "pupil",
+            object_id=str(concern.pk if concern else pupil.pk),
+            data={"page": page},
+        )
+
+
+@login_required
+@require_http_methods(["POST"])
+def concern_draft_discard(request: AuthedRequest, pupil_id: int) -> HttpResponse:
+    pupil = access.access_pupil(request.user, pupil_id)
+    actions.do_discard_draft(pupil, actor=Actor.from_request(request))
+    return HttpResponseRedirect(reverse("concern_create", args=[pupil.pk]))
+
+
 @login_required
 @require_http_methods(["POST"])
 def concern_draft(request: AuthedRequest, pupil_id: int) -> HttpResponse:
@@ -160,6 +184,10 @@ def dossier(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     """The chronology (htmx partial for the filters on the pupil page)."""
     pupil = access.access_pupil(request.user, pupil_id)
     kind, year = request.GET.get("soort", ""), request.GET.get("jaar", "")
+    if kind not in Concern.Kind.values:
+        kind = ""
+    if not re.fullmatch(r"\d{4}-\d{4}", year):
+        year = ""
     page = request.GET.get("pagina", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     with transaction.atomic():
@@ -236,7 +264,7 @@ def concern_detail(request: AuthedRequest, concern_id: int) -> HttpResponse:
         "statements": list(concern.statements.all()),
         "versions": list(concern.versions.select_related("replaced_by")),
         "shares": list(concern.shares.select_related("user", "shared_by")),
-        "settled_by": list(concern.settled_by.all()),
+        "settled_by": list(concern.settled_by.all()) if may_see_pupil else [],
         "signal_labels": [signals.label(s) for s in concern.signals],
         "may_see_pupil": may_see_pupil,
         "can_edit": concern.author_id == user.pk,
@@ -263,10 +291,22 @@ def concern_edit(request: AuthedRequest, concern_id: int) -> HttpResponse:
     form = ConcernForm(
         request.POST or None, initial=initial_from(concern), pupil=pupil, earlier=earlier
     )
-    version = int(request.POST.get("version", concern.version) or concern.version)
+    # What an entry confirms or refutes is fixed when it is written; a new entry changes it.
+    for name in ("settles", "settlement"):
+        form.fields[name].disabled = True
+    raw_version = (
+        request.POST.get("version", "") if request.method == "POST" else str(concern.version)
+    )
+    version = int(raw_version) if raw_version.isdigit() else 0
     reason = request.POST.get("reason", "").strip()
+    if request.method == "GET":
+        _record_read(request, pupil, "concern_edit", concern)
     if request.method == "POST" and form.is_valid():
-        if not reason:
+        if not version:
+            form.add_error(
+                None, _("Dit formulier is verouderd. Open het verslag opnieuw om het te wijzigen.")
+            )
+        elif not reason:
             form.add_error(None, _("Geef aan waarom je het verslag wijzigt."))
         else:
             try:
@@ -355,7 +395,9 @@ def concern_share(request: AuthedRequest, concern_id: int) -> HttpResponse:
 def concern_handover(request: AuthedRequest, concern_id: int) -> HttpResponse:
     concern = _pupil_concern(request, concern_id)
     if concern.handed_over_at:
-        raise PermissionDenied
+        # Already handed over (also a second click on the button): show the entry.
+        messages.info(request, _("Dit verslag is al overgedragen aan de intern begeleider."))
+        return HttpResponseRedirect(reverse("concern_detail", args=[concern.pk]))
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 

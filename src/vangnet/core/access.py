@@ -342,7 +342,13 @@ def visible_concerns(user: User, base: QuerySet[Concern] | None = None) -> Query
     if not scope_of(user).roles:
         return qs.none()
     shared = ConcernShare.objects.filter(concern_id=OuterRef("pk"), user_id=user.pk)
-    return qs.filter(Q(pupil__in=visible_pupils(user).values("pk")) | Exists(shared))
+    # A share counts only while the colleague still works at the pupil's school in a role
+    # that may consult on pupils (not as confidential adviser).
+    consulting = scope_of(user).schools(Role.TEACHER, *SCHOOL_WIDE_ROLES)
+    return qs.filter(
+        Q(pupil__in=visible_pupils(user).values("pk"))
+        | (Exists(shared) & Q(pupil__school_id__in=consulting))
+    )
 
 
 def dossier_concerns(user: User, pupil: Pupil) -> QuerySet[Concern]:
@@ -383,7 +389,11 @@ def colleagues_for_sharing(user: User, pupil: Pupil) -> QuerySet[User]:
     from vangnet.accounts.models import User as UserModel
 
     return (
-        UserModel.objects.filter(role_assignments__school_id=pupil.school_id, is_active=True)
+        UserModel.objects.filter(
+            role_assignments__school_id=pupil.school_id,
+            role_assignments__role__in=[Role.TEACHER, *SCHOOL_WIDE_ROLES],
+            is_active=True,
+        )
         .exclude(pk=user.pk)
         .distinct()
         .order_by("full_name")

@@ -54,6 +54,7 @@ class EventType(models.IntegerChoices):
     DOSSIER_VIEWED = 606, _("Dossier bekeken")
     DOSSIER_EXPORTED = 607, _("Dossier voor ouders geëxporteerd")
     DRAFT_SAVED = 608, _("Concept opgeslagen")
+    DRAFT_DISCARDED = 609, _("Concept weggegooid")
     PARENT_VIEW_ADDED = 610, _("Zienswijze van ouders toegevoegd")
     CORRECTION_REQUESTED = 611, _("Correctieverzoek ontvangen")
     CORRECTION_DECIDED = 612, _("Besluit op correctieverzoek")

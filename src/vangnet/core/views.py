@@ -81,9 +81,15 @@ def home(request: AuthedRequest) -> HttpResponse:
             school_count=Count("schools", distinct=True)
         )
     if scope.has(Role.PRIVACY_OFFICER):
+        from vangnet.organisations.models import RoleAssignment
+
+        own = RoleAssignment.objects.filter(
+            board_id__in=scope.boards(Role.PRIVACY_OFFICER)
+        ).values_list("user__email", flat=True)
         context["recent_failed_logins"] = AuditEvent.objects.filter(
             event_type__in=[EventType.LOGIN_FAILED, EventType.LOCKED_OUT],
             occurred_at__gte=timezone.now() - dt.timedelta(days=7),
+            data__login__in=list(own),
         ).count()
     context["emergency_partners"] = access.visible_partners(user).filter(
         kind__in=[Partner.Kind.VEILIG_THUIS, Partner.Kind.CONFIDENTIAL_INSPECTOR]

@@ -133,9 +133,10 @@ class RoleAssignmentForm(OnceFormMixin):
     role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
     school = forms.TypedChoiceField(label=_("School"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, board: Board, acting_email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.board = board
+        self.acting_email = acting_email.lower()
         role_field = self.fields["role"]
         school_field = self.fields["school"]
         assert isinstance(role_field, forms.ChoiceField)
@@ -163,6 +164,10 @@ class RoleAssignmentForm(OnceFormMixin):
         if role and role not in BOARD_ROLES and not school:
             self.add_error("school", _("Kies de school waar deze rol geldt."))
         email = data.get("email", "")
+        if email and self.acting_email and email.strip().lower() == self.acting_email and role:
+            # An administrator cannot open pupil records to themselves: another
+            # administrator gives them a role at a school, visible in the audit log.
+            self.add_error("email", _("Je kunt jezelf geen rol geven. Vraag een andere beheerder."))
         if (
             email
             and not data.get("full_name")

@@ -23,7 +23,7 @@ from vangnet.organisations.models import RoleAssignment
 @require_http_methods(["GET", "POST"])
 def staff(request: AuthedRequest, board_id: int) -> HttpResponse:
     board = access.access_board(request.user, board_id, for_write=True)
-    form = RoleAssignmentForm(request.POST or None, board=board)
+    form = RoleAssignmentForm(request.POST or None, board=board, acting_email=request.user.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         school = board.schools.filter(pk=data["school"]).first() if data["school"] else None
