@@ -160,6 +160,12 @@ class ConcernForm(OnceFormMixin):
                 label=_("BIG-registratienummer"), required=False, max_length=11
             )
 
+        # The first statement is the entry itself: say so on the form (not "optional").
+        first_message = _("Leg ten minste één uitspraak vast: wat is er gebeurd?")
+        for name in ("s0_kind", "s0_text"):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = first_message
+
     def statement_rows(self) -> list[dict[str, Any]]:
         return [
             {
