@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vangnet.concerns.models import (
+    EDITABLE_FIELDS,
     Concern,
     ConcernDraft,
     ConcernShare,
@@ -46,23 +47,7 @@ MESSAGES = {
     "registration_invalid": gettext_lazy("Vul het BIG-registratienummer in (11 cijfers)."),
 }
 
-CONCERN_FIELDS = (
-    "kind",
-    "occurred_at",
-    "location",
-    "noticed_by",
-    "reaction",
-    "follow_up",
-    "child_suffers",
-    "signals",
-    "is_working_note",
-    "goal",
-    "agreements",
-    "follow_up_on",
-    "copy_to_parents_on",
-    "signature_required",
-    "signed_by_parents_on",
-)
+CONCERN_FIELDS = EDITABLE_FIELDS
 
 
 @dataclass

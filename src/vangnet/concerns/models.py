@@ -26,6 +26,26 @@ if TYPE_CHECKING:
     from vangnet.accounts.models import User
 
 
+# The fields of an entry its author writes and may edit (the statements come separately).
+EDITABLE_FIELDS = (
+    "kind",
+    "occurred_at",
+    "location",
+    "noticed_by",
+    "reaction",
+    "follow_up",
+    "child_suffers",
+    "signals",
+    "is_working_note",
+    "goal",
+    "agreements",
+    "follow_up_on",
+    "copy_to_parents_on",
+    "signature_required",
+    "signed_by_parents_on",
+)
+
+
 class ConcernQuerySet(models.QuerySet["Concern"]):
     def visible_to(self, user: User) -> ConcernQuerySet:
         from vangnet.core import access
@@ -122,24 +142,7 @@ class Concern(models.Model):
         return self.created_at + dt.timedelta(days=1)
 
     def snapshot(self) -> dict[str, Any]:
-        fields = [
-            "kind",
-            "occurred_at",
-            "location",
-            "noticed_by",
-            "reaction",
-            "follow_up",
-            "child_suffers",
-            "signals",
-            "is_working_note",
-            "goal",
-            "agreements",
-            "follow_up_on",
-            "copy_to_parents_on",
-            "signature_required",
-            "signed_by_parents_on",
-            "handover_note",
-        ]
+        fields = [*EDITABLE_FIELDS, "handover_note"]
         data: dict[str, Any] = {f: getattr(self, f) for f in fields}
         data["occurred_at"] = self.occurred_at.isoformat()
         for f in ("follow_up_on", "copy_to_parents_on", "signed_by_parents_on"):
