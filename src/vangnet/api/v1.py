@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 
 from vangnet.accounts.actions import user_for_token
 from vangnet.core import access
-from vangnet.core.audit import Actor, record
+from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.organisations.models import GuardianLink, Pupil
@@ -177,9 +177,7 @@ def pupil(request: AuthedRequest, pupil_id: int) -> dict[str, Any]:
         record(
             _actor(request),
             EventType.PUPIL_VIEWED,
-            board_id=p.school.board_id,
-            school_id=p.school_id,
-            pupil_id=p.pk,
+            **about_pupil(p),
             object_type="pupil",
             object_id=str(p.pk),
         )
@@ -335,9 +333,7 @@ def pupil_dossier(request: AuthedRequest, pupil_id: int) -> Any:
         record(
             _actor(request),
             EventType.DOSSIER_VIEWED,
-            board_id=p.school.board_id,
-            school_id=p.school_id,
-            pupil_id=p.pk,
+            **about_pupil(p),
             object_type="pupil",
             object_id=str(p.pk),
         )

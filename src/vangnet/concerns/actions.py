@@ -21,7 +21,7 @@ from vangnet.concerns.models import (
     ConcernVersion,
     Statement,
 )
-from vangnet.core.audit import Actor, Entry, record, record_many
+from vangnet.core.audit import Actor, Entry, about_concern, about_pupil, record, record_many
 from vangnet.core.models import EventType
 from vangnet.core.submissions import ConflictError
 from vangnet.lib import statements as rules
@@ -125,9 +125,7 @@ def _write_statements(concern: Concern, items: list[rules.Statement]) -> None:
 def _event(concern: Concern, event_type: EventType, **data: Any) -> Entry:
     return Entry(
         event_type,
-        board_id=concern.school.board_id,
-        school_id=concern.school_id,
-        pupil_id=concern.pupil_id,
+        **about_concern(concern),
         object_type="concern",
         object_id=str(concern.pk),
         data=data,
@@ -288,9 +286,7 @@ def do_discard_draft(pupil: Pupil, *, actor: Actor) -> None:
             record(
                 actor,
                 EventType.DRAFT_DISCARDED,
-                board_id=pupil.school.board_id,
-                school_id=pupil.school_id,
-                pupil_id=pupil.pk,
+                **about_pupil(pupil),
                 object_type="concern_draft",
             )
 
@@ -304,9 +300,7 @@ def do_save_draft(pupil: Pupil, data: dict[str, Any], *, actor: Actor) -> Concer
         record(
             actor,
             EventType.DRAFT_SAVED,
-            board_id=pupil.school.board_id,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
+            **about_pupil(pupil),
             object_type="concern_draft",
             object_id=str(draft.pk),
         )

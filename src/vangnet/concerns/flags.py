@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vangnet.concerns.models import Concern, FlagWeighing
-from vangnet.core.audit import Actor, record
+from vangnet.core.audit import Actor, about_concern, record
 from vangnet.core.models import EventType
 from vangnet.core.submissions import OnceFormMixin
 from vangnet.lib import flags as rules
@@ -110,9 +110,7 @@ def do_weigh_flags(
         record(
             actor,
             EventType.FLAG_WEIGHED,
-            board_id=concern.school.board_id,
-            school_id=concern.school_id,
-            pupil_id=concern.pupil_id,
+            **about_concern(concern),
             object_type="flag_weighing",
             object_id=str(weighing.pk),
             # No notes and no reason text: the audit log holds no free text about pupils.

@@ -28,7 +28,7 @@ from vangnet.concerns.actions import (
     statement_errors,
 )
 from vangnet.concerns.models import Concern, CorrectionRequest, ParentView, Statement
-from vangnet.core.audit import Actor, Entry, record_many
+from vangnet.core.audit import Actor, Entry, about_concern, record_many
 from vangnet.core.models import EventType
 from vangnet.core.submissions import OnceFormMixin
 from vangnet.lib import statements as rules
@@ -52,9 +52,7 @@ def reasons_required() -> str:
 def _event(concern: Concern, event_type: EventType, **data: Any) -> Entry:
     return Entry(
         event_type,
-        board_id=concern.school.board_id,
-        school_id=concern.school_id,
-        pupil_id=concern.pupil_id,
+        **about_concern(concern),
         object_type="concern",
         object_id=str(concern.pk),
         data=data,

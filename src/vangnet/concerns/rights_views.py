@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vangnet.concerns import export, rights
 from vangnet.concerns.models import Concern, CorrectionRequest
 from vangnet.core import access
-from vangnet.core.audit import Actor, record
+from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.core.submissions import VERSION_CONFLICT, ConflictError, run_once
@@ -236,9 +236,7 @@ def _export(request: AuthedRequest, pupil_id: int, fmt: str) -> HttpResponse:
         record(
             Actor.from_request(request),
             EventType.DOSSIER_EXPORTED,
-            board_id=pupil.school.board_id,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
+            **about_pupil(pupil),
             object_type="pupil",
             object_id=str(pupil.pk),
             data={"format": fmt, "entries": len(dossier.entries)},

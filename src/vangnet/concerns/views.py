@@ -21,7 +21,7 @@ from vangnet.concerns import actions, signals, timeline
 from vangnet.concerns.forms import ConcernForm, HandoverForm, ShareForm, initial_from
 from vangnet.concerns.models import Concern, ConcernDraft, Statement
 from vangnet.core import access
-from vangnet.core.audit import Actor, record
+from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.core.submissions import VERSION_CONFLICT, ConflictError, run_once
@@ -123,9 +123,7 @@ def _record_read(
         record(
             Actor.from_request(request),
             EventType.CONCERN_VIEWED if concern else EventType.PUPIL_VIEWED,
-            board_id=pupil.school.board_id,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
+            **about_pupil(pupil),
             object_type="concern" if concern else "pupil",
             object_id=str(concern.pk if concern else pupil.pk),
             data={"page": page},
@@ -194,9 +192,7 @@ def dossier(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         record(
             Actor.from_request(request),
             EventType.DOSSIER_VIEWED,
-            board_id=pupil.school.board_id,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
+            **about_pupil(pupil),
             object_type="pupil",
             object_id=str(pupil.pk),
             data={"soort": kind, "jaar": year, "pagina": number},

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import connection, transaction
 from django.http import HttpRequest
@@ -220,3 +220,23 @@ def record_read(actor: Actor, event_type: EventType, **fields: Any) -> AuditEven
     """Record a read in its own small transaction (views that only read)."""
     with transaction.atomic():
         return record(actor, event_type, **fields)
+
+
+class PupilIds(TypedDict):
+    board_id: int
+    school_id: int
+    pupil_id: int
+
+
+def about_pupil(pupil: Any) -> PupilIds:
+    """The ids an event about ``pupil`` carries: its board (the chain), school and pupil."""
+    return {"board_id": pupil.school.board_id, "school_id": pupil.school_id, "pupil_id": pupil.pk}
+
+
+def about_concern(concern: Any) -> PupilIds:
+    """The ids an event about a dossier entry carries (the school it was written at)."""
+    return {
+        "board_id": concern.school.board_id,
+        "school_id": concern.school_id,
+        "pupil_id": concern.pupil_id,
+    }

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vangnet.concerns.models import CorrectionRequest
 from vangnet.core import access
-from vangnet.core.audit import Actor, record, verify
+from vangnet.core.audit import Actor, about_pupil, record, verify
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import AuditEvent, EventType
 from vangnet.core.roles import Role
@@ -185,9 +185,7 @@ def pupil_access_log(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         record(
             Actor.from_request(request),
             EventType.PUPIL_ACCESS_LOG_VIEWED,
-            board_id=pupil.school.board_id,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
+            **about_pupil(pupil),
             object_type="pupil",
             object_id=str(pupil.pk),
         )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from vangnet.core import access
 from vangnet.core.actions import do_break_glass
-from vangnet.core.audit import Actor, record
+from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.core.roles import Role
@@ -130,9 +130,7 @@ def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         record(
             Actor.from_request(request),
             EventType.PUPIL_VIEWED,
-            board_id=pupil.school.board_id,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
+            **about_pupil(pupil),
             object_type="pupil",
             object_id=str(pupil.pk),
             reason=grant.reason if grant else "",
