@@ -95,6 +95,11 @@ def test_dossier_filters_and_hand_over(page_as, world, shot):
     care.goto(f"/leerlingen/{world.pupil_a5.pk}/")
     care.get_by_label("Soort").select_option("conversation")
     expect(care.locator("#dossier")).to_contain_text("Geen verslagen met deze keuze")
+    # the swapped-in filter form must be wired up by htmx before it is changed again
+    care.wait_for_function(
+        "() => { const f = document.querySelector('#dossier form');"
+        " return !!(f && f['htmx-internal-data']); }"
+    )
     care.get_by_label("Soort").select_option("")
     expect(care.locator("#dossier .timeline-entry")).to_have_count(1)
     shot(care, "2-dossier")
