@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "vangnet.accounts.apps.AccountsConfig",
     "vangnet.organisations.apps.OrganisationsConfig",
     "vangnet.concerns.apps.ConcernsConfig",
+    "vangnet.cases.apps.CasesConfig",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 class EventType(models.IntegerChoices):
     """What happened. Numbered ranges: 1xx login, 2xx reads, 3xx organisation data,
-    4xx access and accounts, 5xx social map, 6xx concerns and dossier, 9xx system."""
+    4xx access and accounts, 5xx social map, 6xx concerns and dossier, 7xx care cases and
+    consent, 9xx system."""
 
     LOGIN = 100, _("Ingelogd")
     LOGOUT = 101, _("Uitgelogd")
@@ -59,6 +60,27 @@ class EventType(models.IntegerChoices):
     CORRECTION_REQUESTED = 611, _("Correctieverzoek ontvangen")
     CORRECTION_DECIDED = 612, _("Besluit op correctieverzoek")
     FLAG_WEIGHED = 620, _("Vlaggensysteem ingevuld")
+
+    CASE_OPENED = 700, _("Zorgtraject gestart")
+    CASE_VIEWED = 701, _("Zorgtraject bekeken")
+    CASE_RECORD_ADDED = 702, _("Vastlegging in zorgtraject")
+    CASE_STEP_COMPLETED = 703, _("Stap van zorgtraject afgerond")
+    CASE_DECISION_RECORDED = 704, _("Besluit met afwegingskader vastgelegd")
+    CASE_SHORTCUT_TAKEN = 705, _("Zorgtraject via acute route")
+    CASE_MEMBER_ADDED = 706, _("Collega toegevoegd aan zorgtraject")
+    CASE_MEMBER_REMOVED = 707, _("Collega verwijderd uit zorgtraject")
+    CASE_TASK_CREATED = 708, _("Taak in zorgtraject aangemaakt")
+    CASE_TASK_DONE = 709, _("Taak in zorgtraject afgerond")
+    CASE_CLOSED = 710, _("Zorgtraject afgesloten")
+    CASE_REPORT_SAVED = 711, _("Meldcodeverslag opgeslagen")
+    CASE_REPORT_EXPORTED = 712, _("Meldcodeverslag geëxporteerd")
+    MELDCODE_BUNDLE_EXPORTED = 713, _("Jaarbundel meldcode geëxporteerd")
+    CASES_LISTED = 714, _("Zorgtrajecten opgevraagd")
+    CASE_REMINDER_SENT = 715, _("Herinnering zorgtraject verstuurd")
+    CONSENT_RECORDED = 720, _("Toestemming vastgelegd")
+    CONSENT_WITHDRAWN = 721, _("Toestemming ingetrokken")
+    EXCHANGE_RECORDED = 722, _("Gegevensuitwisseling met externe partij vastgelegd")
+    CONSENTS_VIEWED = 723, _("Toestemmingen en uitwisselingen bekeken")
 
     DEMO_LOADED = 900, _("Demogegevens geladen")
 
@@ -164,3 +186,27 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """An in-app message for one user (a reminder, an overdue step). ``key`` makes it
+    idempotent: the worker can run twice without notifying twice. The text names no pupil
+    when it is e-mailed; the page behind ``url`` checks access again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=120)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"
