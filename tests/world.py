@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from vangnet.accounts.models import User
+from vangnet.cases.models import Case, CaseMember, CaseTask
 from vangnet.concerns.models import Concern
 from vangnet.core.roles import Role
 from vangnet.lib.dates import school_year_of
@@ -51,6 +52,8 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     assignment: RoleAssignment | None = None  # teacher_b's role at school B
     concern: Concern | None = None  # an entry about pupil_a5 written by teacher_a
+    case: Case | None = None  # a Meldcode case about pupil_a5 owned by care_a
+    task: CaseTask | None = None  # in that case: what teacher_a is asked to do
 
     def __getitem__(self, persona: str) -> User:
         return self.users[persona]
@@ -166,6 +169,26 @@ def build_world() -> World:
         occurred_at=timezone.now(),
     )
     b3.teachers.add(w.users["teacher_b"])
+    w.case = Case.objects.create(
+        pupil=w.pupil_a5,
+        school=a,
+        protocol="meldcode",
+        protocol_version=1,
+        current_step="signals",
+        opened_by=w.users["care_a"],
+    )
+    CaseMember.objects.create(
+        case=w.case, user=w.users["care_a"], kind=CaseMember.Kind.OWNER, added_by=w.users["care_a"]
+    )
+    w.task = CaseTask.objects.create(
+        case=w.case,
+        kind=CaseTask.Kind.REQUEST,
+        title="Let op hoe Anna 's ochtends binnenkomt",
+        step="signals",
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        assignee=w.users["teacher_a"],
+        created_by=w.users["care_a"],
+    )
     return w
 
 
