@@ -12,6 +12,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from vangnet.accounts.actions import user_for_token
+from vangnet.api.cases import router as cases_router
 from vangnet.core import access
 from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
@@ -36,6 +37,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url=None,
 )
+api.add_router("/cases", cases_router)
 
 
 def _actor(request: AuthedRequest) -> Actor:

@@ -1,0 +1,384 @@
+"""Protocol definitions are checked before they run, and a case keeps its version.
+
+Issue 5: "a protocol definition that is inconsistent (unreachable step, branch to nowhere)
+is refused at start-up with a clear message". Each broken definition below gives the one
+sentence that names its fault."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.utils import timezone
+
+from tests.test_case_engine import actor, kindcheck, observation
+from vangnet.accounts.actions import do_create_api_token
+from vangnet.cases import actions, protocols
+from vangnet.cases.models import Case, CaseTask
+from vangnet.cases.protocols.meldcode import MELDCODE_V1
+from vangnet.core.audit import Actor
+from vangnet.lib.protocols import (
+    CLOSED,
+    DecisionTree,
+    Field,
+    Outcome,
+    Protocol,
+    Question,
+    RecordKind,
+    Requirement,
+    Shortcut,
+    Step,
+    Term,
+    problems,
+)
+
+NOTE = RecordKind(
+    "note",
+    "Aantekening",
+    (
+        Field("held_on", "Datum", "date"),
+        Field("text", "Wat is er besproken?", "text"),
+        Field("again", "Nog een gesprek?", "bool", required=False),
+    ),
+    summary="text",
+)
+TREE = DecisionTree(
+    "choice",
+    "Keuze",
+    start="q1",
+    questions=(
+        Question("q1", "Is er zorg?", yes="q2", no="stop"),
+        Question("q2", "Is het ernstig?", yes="go_on", no="stop"),
+    ),
+    outcomes=(
+        Outcome("stop", "Stoppen", CLOSED),
+        Outcome("go_on", "Doorgaan", "follow"),
+    ),
+)
+NEEDS_NOTE = Requirement(("note",), "Leg een aantekening vast.")
+
+
+def tiny(**changes: object) -> Protocol:
+    """A small valid protocol: talk, decide, follow up (or close)."""
+    base = Protocol(
+        key="tiny",
+        version=1,
+        title="Klein",
+        record_kinds=(NOTE,),
+        trees=(TREE,),
+        steps=(
+            Step(
+                "talk",
+                "Gesprek",
+                "care_coordinator",
+                records=("note",),
+                requires=(NEEDS_NOTE,),
+                next="decide",
+            ),
+            Step("decide", "Besluit", "care_coordinator", decision="choice"),
+            Step("follow", "Volgen", "care_coordinator", records=("note",), next=CLOSED),
+        ),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def with_step(key: str, **changes: object) -> Protocol:
+    protocol = tiny()
+    steps = tuple(
+        dataclasses.replace(s, **changes) if s.key == key else s  # type: ignore[arg-type]
+        for s in protocol.steps
+    )
+    return dataclasses.replace(protocol, steps=steps)
+
+
+def with_tree(**changes: object) -> Protocol:
+    return tiny(trees=(dataclasses.replace(TREE, **changes),))  # type: ignore[arg-type]
+
+
+def with_fields(*fields: Field) -> Protocol:
+    return tiny(record_kinds=(dataclasses.replace(NOTE, fields=(*NOTE.fields, *fields)),))
+
+
+def test_the_meldcode_is_consistent() -> None:
+    assert problems(MELDCODE_V1) == []
+    protocols.check_all()  # what CasesConfig.ready() runs at start-up
+
+
+def test_the_small_example_is_consistent() -> None:
+    assert problems(tiny()) == []
+
+
+BROKEN: list[tuple[str, Callable[[], Protocol], str]] = [
+    (
+        "unreachable step",
+        lambda: tiny(
+            steps=(*tiny().steps, Step("orphan", "Wees", "care_coordinator", next=CLOSED))
+        ),
+        "tiny v1: step 'orphan' cannot be reached",
+    ),
+    (
+        "branch to nowhere",
+        lambda: with_tree(
+            questions=(
+                Question("q1", "Is er zorg?", yes="q2", no="stop"),
+                Question("q2", "Is het ernstig?", yes="go_on", no="q9"),
+            )
+        ),
+        "tiny v1: decision tree 'choice' question 'q2' branches to nowhere ('q9')",
+    ),
+    (
+        "step leading to an unknown step",
+        lambda: with_step("follow", next="archive"),
+        "tiny v1: step 'follow' leads to unknown step 'archive'",
+    ),
+    (
+        "step with no next and no decision",
+        lambda: with_step("follow", next=""),
+        "tiny v1: step 'follow' leads nowhere (no next step and no decision)",
+    ),
+    (
+        "step with both a decision and a next step",
+        lambda: with_step("decide", next="follow"),
+        "tiny v1: step 'decide' has both a decision and a next step",
+    ),
+    (
+        "step using an unknown decision tree",
+        lambda: with_step("decide", decision="vote"),
+        "tiny v1: step 'decide' uses unknown decision tree 'vote'",
+    ),
+    (
+        "unknown record kind offered",
+        lambda: with_step("talk", records=("note", "letter")),
+        "tiny v1: step 'talk' offers unknown record kind 'letter'",
+    ),
+    (
+        "unknown record kind required",
+        lambda: with_step("talk", requires=(Requirement(("letter",), "Een brief."),)),
+        "tiny v1: step 'talk' requires unknown record kind 'letter'",
+    ),
+    (
+        "required record that no step offers",
+        lambda: tiny(steps=tuple(dataclasses.replace(s, records=()) for s in tiny().steps)),
+        "tiny v1: step 'talk' requires records no step offers",
+    ),
+    (
+        "record kind needing an unknown kind",
+        lambda: tiny(
+            record_kinds=(dataclasses.replace(NOTE, needs=(Requirement(("letter",), "x"),)),)
+        ),
+        "tiny v1: record kind 'note' requires unknown record kind 'letter'",
+    ),
+    (
+        "decision tree question unreachable",
+        lambda: with_tree(
+            questions=(*TREE.questions, Question("q3", "Vergeten vraag?", yes="stop", no="stop"))
+        ),
+        "tiny v1: decision tree 'choice' question 'q3' cannot be reached",
+    ),
+    (
+        "outcome unreachable",
+        lambda: with_tree(outcomes=(*TREE.outcomes, Outcome("wait", "Wachten", "follow"))),
+        "tiny v1: decision tree 'choice' outcome 'wait' cannot be reached",
+    ),
+    (
+        "loop in the tree",
+        lambda: with_tree(
+            questions=(
+                Question("q1", "Is er zorg?", yes="q2", no="stop"),
+                Question("q2", "Is het ernstig?", yes="go_on", no="q1"),
+            )
+        ),
+        "tiny v1: decision tree 'choice' loops back to question 'q1'",
+    ),
+    (
+        "tree starting at an unknown question",
+        lambda: with_tree(start="q0"),
+        "tiny v1: decision tree 'choice' starts at unknown question 'q0'",
+    ),
+    (
+        "outcome leading to an unknown step",
+        lambda: with_tree(outcomes=(TREE.outcomes[0], Outcome("go_on", "Doorgaan", "later"))),
+        "tiny v1: decision tree 'choice' outcome 'go_on' leads to unknown step",
+    ),
+    (
+        "question waiting on an unknown outcome",
+        lambda: with_tree(
+            questions=(
+                TREE.questions[0],
+                dataclasses.replace(TREE.questions[1], wait_outcome="pause"),
+            )
+        ),
+        "tiny v1: decision tree 'choice' question 'q2' waits on unknown outcome",
+    ),
+    (
+        "duplicate step",
+        lambda: tiny(steps=(*tiny().steps, tiny().steps[2])),
+        "tiny v1: step 'follow' is defined twice",
+    ),
+    (
+        "duplicate record kind",
+        lambda: tiny(record_kinds=(NOTE, NOTE)),
+        "tiny v1: record kind 'note' is defined twice",
+    ),
+    (
+        "duplicate field",
+        lambda: with_fields(Field("text", "Nog eens", "text")),
+        "tiny v1: record kind 'note' has field 'text' twice",
+    ),
+    (
+        "field depending on an unknown field",
+        lambda: with_fields(Field("why", "Waarom?", "text", required_if=("reason", True))),
+        "tiny v1: field note.why depends on unknown field 'reason'",
+    ),
+    (
+        "schedules on a non-date field",
+        lambda: with_fields(Field("next", "Volgende keer", "line", schedules="Vervolg")),
+        "tiny v1: field note.next schedules but is not a date",
+    ),
+    (
+        "unknown field kind",
+        lambda: with_fields(Field("mood", "Stemming", "emoji")),
+        "tiny v1: field note.mood has unknown kind 'emoji'",
+    ),
+    (
+        "choice without choices",
+        lambda: with_fields(Field("who", "Wie", "choice")),
+        "tiny v1: field note.who has no choices",
+    ),
+    (
+        "summary of an unknown field",
+        lambda: tiny(record_kinds=(dataclasses.replace(NOTE, summary="title"),)),
+        "tiny v1: record kind 'note' summarises unknown field",
+    ),
+    (
+        "shortcut to an unknown step",
+        lambda: tiny(shortcuts=(Shortcut("acute", "Acuut", "report"),)),
+        "tiny v1: shortcut 'acute' leads to unknown step",
+    ),
+    (
+        "no path ends the case",
+        lambda: dataclasses.replace(
+            with_step("follow", next="talk"),
+            trees=(
+                dataclasses.replace(
+                    TREE,
+                    outcomes=tuple(
+                        dataclasses.replace(o, next_step="follow") for o in TREE.outcomes
+                    ),
+                ),
+            ),
+        ),
+        "tiny v1: no path ends the case",
+    ),
+    (
+        "duplicate term in a step",
+        lambda: with_step("talk", terms=(Term("step", "Praten", 7), Term("step", "Nog eens", 14))),
+        "tiny v1: step 'talk' has term 'step' twice",
+    ),
+    (
+        "no steps at all",
+        lambda: tiny(steps=()),
+        "tiny v1: has no steps",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fault", "make", "message"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_broken_definition_names_its_fault(
+    fault: str, make: Callable[[], Protocol], message: str
+) -> None:
+    assert message in problems(make()), fault
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (
+            lambda: with_step("follow", next="archive"),
+            ["tiny v1: step 'follow' leads to unknown step 'archive'"],
+        ),
+        (
+            lambda: tiny(
+                steps=(*tiny().steps, Step("orphan", "Wees", "care_coordinator", next=CLOSED))
+            ),
+            ["tiny v1: step 'orphan' cannot be reached"],
+        ),
+    ],
+)
+def test_a_single_fault_gives_a_single_message(
+    make: Callable[[], Protocol], expected: list[str]
+) -> None:
+    assert problems(make()) == expected
+
+
+def test_check_all_refuses_a_broken_definition_naming_each_problem() -> None:
+    broken = with_step("follow", next="archive")
+    also = tiny(key="other", steps=(*tiny().steps, Step("orphan", "Wees", "x", next=CLOSED)))
+    with pytest.raises(ImproperlyConfigured) as caught:
+        protocols.check_all([broken, also])
+    text = str(caught.value)
+    assert text.startswith("Inconsistent protocol definition:")
+    assert "tiny v1: step 'follow' leads to unknown step 'archive'" in text
+    assert "other v1: step 'orphan' cannot be reached" in text
+
+
+def test_start_up_is_refused_with_a_broken_definition(monkeypatch) -> None:
+    monkeypatch.setattr(protocols, "_definitions", lambda: [with_tree(start="q0")])
+    with pytest.raises(ImproperlyConfigured, match="starts at unknown question 'q0'"):
+        apps.get_app_config("cases").ready()
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+def meldcode_v2() -> Protocol:
+    """A later Meldcode: step 1 gets 10 days instead of 14."""
+    first, *rest = MELDCODE_V1.steps
+    term = dataclasses.replace(first.terms[0], days=10)
+    return dataclasses.replace(
+        MELDCODE_V1, version=2, steps=(dataclasses.replace(first, terms=(term,)), *rest)
+    )
+
+
+@pytest.mark.django_db
+def test_a_case_keeps_the_version_it_started_with(world, monkeypatch) -> None:
+    old = actions.do_open_case(world.pupil_a5, "meldcode", actor=actor(world))
+    assert old.protocol_version == 1
+
+    v2 = meldcode_v2()
+    assert problems(v2) == []
+    monkeypatch.setattr(protocols, "REGISTRY", {})
+    monkeypatch.setattr(protocols, "_definitions", lambda: [MELDCODE_V1, v2])
+    assert protocols.current("meldcode") is v2
+
+    new = actions.do_open_case(world.pupil_a5, "meldcode", actor=actor(world))
+    assert new.protocol_version == 2 and new.definition is v2
+    today = timezone.localdate()
+    assert CaseTask.objects.get(case=new, kind="term").due_on == today + dt.timedelta(days=10)
+
+    old = Case.objects.get(pk=old.pk)
+    assert old.protocol_version == 1 and old.definition is MELDCODE_V1
+    assert CaseTask.objects.get(case=old, kind="term").due_on == today + dt.timedelta(days=14)
+    # the old case goes on under version 1
+    actions.do_add_record(old, "observation", observation(), actor=actor(world))
+    actions.do_add_record(old, "kindcheck", kindcheck(), actor=actor(world))
+    old = actions.do_complete_step(old, actor=actor(world))
+    assert old.current_step == "consult" and old.definition is MELDCODE_V1
+
+
+@pytest.mark.django_db
+def test_the_api_starts_new_cases_on_the_current_version(world, monkeypatch) -> None:
+    old = actions.do_open_case(world.pupil_a5, "meldcode", actor=actor(world))
+    monkeypatch.setattr(protocols, "REGISTRY", {})
+    monkeypatch.setattr(protocols, "_definitions", lambda: [MELDCODE_V1, meldcode_v2()])
+    token = do_create_api_token(world["care_a"], actor=Actor.system("test"))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {"pupil": world.pupil_a5.pk, "protocol": "meldcode"}
+    created = client.post("/api/v1/cases", body, content_type="application/json").json()
+    assert created["version"] == 2
+    assert client.get(f"/api/v1/cases/{old.pk}").json()["version"] == 1
