@@ -128,9 +128,13 @@ def do_withdraw_consent(consent: Consent, *, on: dt.date, note: str, actor: Acto
 
 
 def valid_consents(pupil: Pupil, partner: Partner, day: dt.date) -> list[Consent]:
+    """Consents that allow sharing with ``partner`` on ``day``: recorded at the pupil's
+    current school (the school is the one that provides the information)."""
     return [
         c
-        for c in Consent.objects.filter(pupil=pupil, recipient=partner).order_by("-given_on")
+        for c in Consent.objects.filter(
+            pupil=pupil, recipient=partner, school_id=pupil.school_id
+        ).order_by("-given_on", "-id")
         if c.is_valid_on(day)
     ]
 
@@ -151,6 +155,7 @@ def sharing_rule(pupil: Pupil, data: ExchangeInput) -> rules.SharingRule:
         data.consent is not None
         and data.consent.pupil_id == pupil.pk
         and data.consent.recipient_id == data.partner.pk
+        and data.consent.school_id == pupil.school_id
         and data.consent.is_valid_on(data.exchanged_on)
     )
     return rules.sharing(data.partner.kind == Partner.Kind.VEILIG_THUIS, consent_ok)
@@ -168,17 +173,21 @@ def do_record_exchange(pupil: Pupil, data: ExchangeInput, *, actor: Actor) -> Ex
         errors["what"] = _("Dit veld is verplicht.")
     if not data.purpose.strip():
         errors["purpose"] = _("Dit veld is verplicht.")
+    if data.direction not in ExternalExchange.Direction.values:
+        errors["direction"] = _("Kies of de school informatie gaf of ontving.")
     if data.case is not None and data.case.pupil_id != pupil.pk:
         errors["case"] = _("Dit traject gaat over een andere leerling.")
     rule = sharing_rule(pupil, data)
-    if not rule.allowed and data.direction == ExternalExchange.Direction.SENT and not errors:
+    sent = data.direction == ExternalExchange.Direction.SENT
+    if not rule.allowed and sent and "partner" not in errors:
         errors["consent"] = _(
             "Er is geen geldige toestemming om informatie over deze leerling met %(partner)s "
             "te delen. Leg eerst de toestemming vast, of deel niets."
         ) % {"partner": data.partner.organisation}
     if errors:
         raise ValidationError(errors)
-    basis = rule.basis or ExternalExchange.Basis.CONSENT
+    # Receiving information needs no consent of the school; it is recorded as received.
+    basis = rule.basis or ExternalExchange.Basis.RECEIVED
     with transaction.atomic():
         exchange = ExternalExchange.objects.create(
             pupil=pupil,
@@ -187,7 +196,8 @@ def do_record_exchange(pupil: Pupil, data: ExchangeInput, *, actor: Actor) -> Ex
             partner=data.partner,
             direction=data.direction,
             basis=basis,
-            consent=data.consent if basis == ExternalExchange.Basis.CONSENT else None,
+            # only a consent that was valid for this exchange is linked to it
+            consent=data.consent if rule.basis == ExternalExchange.Basis.CONSENT else None,
             what=data.what.strip(),
             purpose=data.purpose.strip(),
             exchanged_on=data.exchanged_on,

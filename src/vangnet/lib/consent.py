@@ -26,6 +26,15 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def own_consent_from(born: dt.date) -> dt.date:
+    """The day a pupil born on ``born`` turns 16 and decides for themselves (someone born on
+    29 February turns 16 on 1 March in a year without that day)."""
+    try:
+        return born.replace(year=born.year + OWN_CONSENT_AGE)
+    except ValueError:
+        return dt.date(born.year + OWN_CONSENT_AGE, 3, 1)
+
+
 def giver_problem(born: dt.date, given_on: dt.date, given_by: str, *, has_authority: bool) -> str:
     """Empty when ``given_by`` may consent for a pupil born on ``born``; otherwise a code:
     ``pupil_too_young``, ``pupil_decides`` (16+: the pupil, not the parent) or
