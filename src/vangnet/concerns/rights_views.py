@@ -26,7 +26,7 @@ from vangnet.concerns import export, rights
 from vangnet.concerns.models import Concern, CorrectionRequest
 from vangnet.core import access
 from vangnet.core.audit import Actor, about_pupil, record
-from vangnet.core.http import AuthedRequest
+from vangnet.core.http import AuthedRequest, download
 from vangnet.core.models import EventType
 from vangnet.core.submissions import VERSION_CONFLICT, ConflictError, run_once
 from vangnet.lib import terms
@@ -241,10 +241,7 @@ def _export(request: AuthedRequest, pupil_id: int, fmt: str) -> HttpResponse:
             object_id=str(pupil.pk),
             data={"format": fmt, "entries": len(dossier.entries)},
         )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(pupil, fmt)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(body, content_type, export.filename(pupil, fmt))
 
 
 @login_required
