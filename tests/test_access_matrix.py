@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.world import PERSONAS as world_personas
 from tests.world import World
+from vangnet.cases.models import Consent
 from vangnet.concerns.models import CorrectionRequest
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,26 @@ def _correction(w: World) -> CorrectionRequest:
         why="b",
         received_on=dt.date(2026, 1, 5),
         due_on=dt.date(2026, 2, 2),
+        recorded_by=w["care_a"],
+    )
+
+
+MELDCODE_REPORT = only({"care_a": 200, "director_a": 200}, 404)
+MELDCODE_BUNDLE = only({"director_a": 200, "board": 200}, 404)
+CONSENTS = only({"teacher_a": 403, "care_a": 200, "director_a": 200}, 404)
+
+
+def _consent(w: World) -> Consent:
+    return Consent.objects.create(
+        pupil=w.pupil_a5,
+        school=w.school_a,
+        recipient=w.partner,
+        what="a",
+        purpose="b",
+        provider="c",
+        given_by=Consent.GivenBy.GUARDIAN,
+        guardian=w.pupil_a5.guardians.first(),
+        given_on=dt.date(2026, 1, 5),
         recorded_by=w["care_a"],
     )
 
@@ -225,6 +246,119 @@ ROUTES = [
         only({"teacher_a": 302, "care_a": 403, "director_a": 403}, 404),
         method="post",
     ),
+    # the consent register and exchanges: care coordinator and director of the school
+    Route("consent_register", lambda w: f"/leerlingen/{w.pupil_a5.pk}/toestemming/", CONSENTS),
+    Route("consent_create", lambda w: f"/leerlingen/{w.pupil_a5.pk}/toestemming/nieuw/", CONSENTS),
+    Route(
+        "consent_withdraw",
+        lambda w: f"/toestemming/{_consent(w).pk}/intrekken/",
+        only({"care_a": 200, "director_a": 200}, 404),
+    ),
+    Route(
+        "exchange_create",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/uitwisseling/nieuw/",
+        CONSENTS,
+    ),
+    # care cases: starting, the case page, records, steps, decisions, the acute route
+    Route(
+        "case_start",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/trajecten/nieuw/",
+        only({"teacher_a": 403, "care_a": 200, "director_a": 200}, 404),
+    ),
+    Route(
+        "case_detail",
+        lambda w: f"/trajecten/{w.case.pk}/",
+        only({"care_a": 200, "director_a": 200}, 404),
+    ),
+    Route(
+        "case_record_add",
+        lambda w: f"/trajecten/{w.case.pk}/vastleggen/observation/",
+        only({"care_a": 200, "director_a": 403}, 404),
+    ),
+    Route(
+        "case_complete_step",
+        lambda w: f"/trajecten/{w.case.pk}/stap-afronden/",
+        only({"care_a": 302, "director_a": 403}, 404),
+        method="post",
+    ),
+    Route(
+        "case_decision",
+        lambda w: f"/trajecten/{w.case.pk}/besluit/",
+        # world.case is at step 1: back to the case page
+        only({"care_a": 302, "director_a": 403}, 404),
+    ),
+    Route(
+        "case_acute",
+        lambda w: f"/trajecten/{w.case.pk}/acuut/",
+        # an empty reason: the form comes back with its error
+        only({"care_a": 200, "director_a": 403}, 404),
+        method="post",
+    ),
+    # who is in a case, what colleagues are asked to do
+    Route(
+        "case_members",
+        lambda w: f"/trajecten/{w.case.pk}/betrokkenen/",
+        only({"care_a": 200, "director_a": 200}, 404),
+    ),
+    Route(
+        "case_members",
+        lambda w: f"/trajecten/{w.case.pk}/betrokkenen/",
+        # an empty POST: the form comes back for those who manage members
+        only({"care_a": 200, "director_a": 200}, 404),
+        method="post",
+    ),
+    Route(
+        "case_member_remove",
+        # the last owner: refused with a message, nothing changes
+        lambda w: f"/trajecten/{w.case.pk}/betrokkenen/{w.case.members.get().pk}/verwijderen/",
+        only({"care_a": 302, "director_a": 302}, 404),
+        method="post",
+    ),
+    Route(
+        "case_task_request",
+        lambda w: f"/trajecten/{w.case.pk}/verzoek/",
+        only({"care_a": 200, "director_a": 403}, 404),
+    ),
+    Route("my_tasks", lambda w: "/taken/", only({}, 200)),
+    Route(
+        "case_task_done",
+        lambda w: f"/taken/{w.task.pk}/gedaan/",
+        only({"teacher_a": 302}, 404),
+        method="post",
+    ),
+    # the Meldcode report of a case and the yearly bundle (no names)
+    Route("case_report", lambda w: f"/trajecten/{w.case.pk}/verslag/", MELDCODE_REPORT),
+    Route(
+        "case_report",
+        lambda w: f"/trajecten/{w.case.pk}/verslag/",
+        # an empty POST: the owner gets the form back with errors
+        only({"care_a": 200, "director_a": 403}, 404),
+        method="post",
+    ),
+    Route("case_report_pdf", lambda w: f"/trajecten/{w.case.pk}/verslag.pdf", MELDCODE_REPORT),
+    Route("case_report_docx", lambda w: f"/trajecten/{w.case.pk}/verslag.docx", MELDCODE_REPORT),
+    Route(
+        "meldcode_bundle",
+        lambda w: f"/scholen/{w.school_a.pk}/meldcode-jaarbundel/",
+        MELDCODE_BUNDLE,
+    ),
+    Route(
+        "meldcode_bundle_pdf",
+        lambda w: f"/scholen/{w.school_a.pk}/meldcode-jaarbundel/2025-2026.pdf",
+        MELDCODE_BUNDLE,
+    ),
+    Route(
+        "meldcode_bundle_docx",
+        lambda w: f"/scholen/{w.school_a.pk}/meldcode-jaarbundel/2025-2026.docx",
+        MELDCODE_BUNDLE,
+    ),
+    Route(
+        "board_meldcode_bundles",
+        lambda w: f"/besturen/{w.board.pk}/meldcode-jaarbundel/",
+        only({"board": 200}, 404),
+    ),
+    Route("notifications", lambda w: "/meldingen/", only({}, 200)),
+    Route("notifications_read", lambda w: "/meldingen/gelezen/", only({}, 302), method="post"),
     Route("audit_log", lambda w: "/audit/", only({"privacy": 200, "other_board": 200}, 404)),
     Route(
         "audit_verify",
@@ -259,6 +393,24 @@ API_ROUTES = [
         "api-v1:handover_concern",
         lambda w: f"/api/v1/concerns/{w.concern.pk}/handover",
         only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:create_case",
+        lambda w: "/api/v1/cases",
+        only({"care_a": 201, "director_a": 201, "teacher_a": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:case_detail",
+        lambda w: f"/api/v1/cases/{w.case.pk}",
+        only({"care_a": 200, "director_a": 200}, 404, anonymous=401),
+    ),
+    Route(
+        "api-v1:case_decision",
+        lambda w: f"/api/v1/cases/{w.case.pk}/decision",
+        # world.case is at step 1: the owner gets 409 (not at a decision step)
+        only({"care_a": 409, "director_a": 403}, 404, anonymous=401),
         method="post",
     ),
     Route("api-v1:openapi-json", lambda w: "/api/v1/openapi.json", {p: 200 for p in PERSONAS}),
@@ -327,6 +479,10 @@ def test_api_matrix(world, api_token, route, persona):
                 "occurred_at": "2026-01-05T10:00:00+01:00",
                 "statements": [{"kind": "fact", "text": "Zag iets."}],
             }
+        if route.name == "api-v1:create_case":
+            body = {"pupil": world.pupil_a5.pk, "protocol": "meldcode"}
+        if route.name == "api-v1:case_decision":
+            body = {"q1": False, "rationale": {"q1": "Geen vermoeden na stap 1 tot en met 4."}}
         response = Client().post(
             route.url(world), body, content_type="application/json", **api_token(persona)
         )

@@ -165,3 +165,48 @@ def test_pupil_page_shortcuts_keep_the_access_rules(world):
             )
             assert access.active_break_glass_grant(user, pupil) == expected
     assert access.active_break_glass_grant(world["teacher_a"], world.pupil_a6) is not None
+
+
+@pytest.mark.django_db
+def test_care_home_scenario(world):
+    """The care coordinator's start page: 10 and then 200 open cases with 10 deadlines
+    each, the same query count, a SQL floor that reads rows, a goal in the report."""
+    from vangnet.bench.care import (
+        CARE_CASES,
+        TASKS_PER_CASE,
+        care_home_counts,
+        measure_care_floor,
+        prepare_care,
+    )
+    from vangnet.bench.run import SCENARIOS, Options, selected, targets
+    from vangnet.cases.models import CaseMember, CaseTask
+
+    care = prepare_care(world["care_a"].email)
+    assert care.school_id == world.school_a.pk
+    count = care_home_counts(care)
+    assert count.name == "care home" and count.small > 0 and count.constant, count.line()
+    owned = CaseMember.objects.filter(user=world["care_a"], kind="owner")
+    assert owned.count() == CARE_CASES + 1  # and the world's case
+    tasks = CaseTask.objects.filter(case__members__user=world["care_a"], done_at__isnull=True)
+    assert tasks.count() >= CARE_CASES * TASKS_PER_CASE
+
+    floor = measure_care_floor(world["care_a"].pk, seconds=0.05)
+    assert floor.rows == 42 and floor.stats.count > 0  # 21 cases + 21 tasks
+
+    fixture = prepare_fixture(world["teacher_a"].email)
+    names = [t.name for t in targets(fixture, care)]
+    assert names == list(SCENARIOS)
+    only = Options(scenarios=("care-home",))
+    assert [n for n in names if selected(only, n)] == ["bare", "care-home"]
+    assert all(selected(Options(), n) for n in names)
+
+    report = Report({"date": "today", "vendor": "sqlite", **_meta()}, [], {}, [count])
+    assert "start page runs a bounded number of queries" in report.text()
+    assert report.goals()[-1][1] is True
+
+
+def test_unknown_scenarios_are_refused():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="unknown scenario nope"):
+        call_command("bench", "--scenarios", "care-home,nope")

@@ -280,3 +280,16 @@ def test_tasks_go_to_colleagues_of_the_school_only(world):
     actions.do_complete_task(task, note="Gedaan", actor=actor(world, "teacher_a"))
     task.refresh_from_db()
     assert task.done_at is not None and task.done_by == world["teacher_a"]
+
+
+def test_the_colleague_asked_is_notified_after_commit(world, django_capture_on_commit_callbacks):
+    from vangnet.core.models import Notification
+
+    case = actions.do_open_case(world.pupil_a5, "meldcode", actor=actor(world))
+    due = TODAY() + dt.timedelta(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        task = actions.do_request_task(
+            case, world["teacher_a"], "Let op hoe Anna binnenkomt", due, actor=actor(world)
+        )
+    note = Notification.objects.get(user=world["teacher_a"], key=f"case-task-asked:{task.pk}")
+    assert "Let op hoe Anna binnenkomt" in note.title and note.url == "/taken/"

@@ -101,3 +101,33 @@ def test_pupil_page_with_a_long_dossier(world, client_for):
     assert queries(client, url) == small
     response = client.get(url)
     assert response.context["total"] == 501 and len(response.context["entries"]) == 40
+
+
+@pytest.mark.parametrize("persona", ["care_a", "director_a", "teacher_a"])
+def test_care_start_page_with_200_cases_and_2000_deadlines(
+    world, client_for, django_assert_max_num_queries, persona
+):
+    """Issue 5: a care coordinator's start page with 200 open cases and 2,000 deadlines
+    renders with the same number of queries as with 10 cases (and so does the director's,
+    who sees the school's cases that are behind, and the asked teacher's)."""
+    from vangnet.bench.care import add_care_cases
+    from vangnet.cases.models import CaseTask
+
+    client = client_for(persona)
+    add_care_cases(world["care_a"], world.school_a, 10)
+    CaseTask.objects.filter(kind=CaseTask.Kind.REQUEST).update(assignee=world["teacher_a"])
+    queries(client, "/")
+    small = queries(client, "/")
+    add_care_cases(world["care_a"], world.school_a, 190)
+    CaseTask.objects.filter(kind=CaseTask.Kind.REQUEST).update(assignee=world["teacher_a"])
+    assert CaseTask.objects.filter(done_at__isnull=True).count() >= 2000
+    with django_assert_max_num_queries(small):
+        response = client.get("/")
+    assert response.status_code == 200
+    shown = {
+        "care_a": ("case_tasks", "my_cases"),
+        "director_a": ("cases_behind",),
+        "teacher_a": ("case_tasks",),
+    }[persona]
+    for name in shown:
+        assert len(response.context[name].rows) == 20 and response.context[name].more, name

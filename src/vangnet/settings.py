@@ -306,6 +306,12 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = env.str(
     "VANGNET_FROM_EMAIL", "Vangnet <noreply@vangnet.invalid>", "sender address of e-mail"
 )
+SITE_URL = env.str(
+    "VANGNET_SITE_URL",
+    "",
+    "address people open Vangnet at, for the link in reminder e-mail "
+    "(default: https:// and the first allowed host)",
+)
 
 # --- Vangnet ------------------------------------------------------------------------------
 BENCH_ENABLED = env.bool(

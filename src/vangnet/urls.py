@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from vangnet.api.v1 import api
+from vangnet.core import notification_views as notes
 from vangnet.core import views as core
 from vangnet.organisations import import_views
 from vangnet.organisations import staff_views as staff
@@ -36,6 +37,12 @@ urlpatterns = [
     path("", include("vangnet.concerns.urls")),
     path("", include("vangnet.concerns.flag_urls")),
     path("", include("vangnet.concerns.rights_urls")),
+    path("", include("vangnet.cases.urls")),
+    path("", include("vangnet.cases.people_urls")),
+    path("", include("vangnet.cases.consent_urls")),
+    path("", include("vangnet.cases.report_urls")),
+    path("meldingen/", notes.notifications, name="notifications"),
+    path("meldingen/gelezen/", notes.notifications_read, name="notifications_read"),
     path("audit/", core.audit_log, name="audit_log"),
     path("audit/controleren/", core.audit_verify, name="audit_verify"),
 ]

@@ -52,6 +52,16 @@ class Report:
         page = self.result(GOAL_PAGE)
         ratio = self.of_bare(page) if page else None
         pupil_counts = next((c for c in self.counts if c.name == "pupil page"), None)
+        care = [
+            (
+                "care coordinator's start page runs a bounded number of queries "
+                "(cases and deadlines)",
+                c.constant,
+                f"{c.small} vs {c.large} queries",
+            )
+            for c in self.counts
+            if c.name == "care home"
+        ]
         return [
             (
                 "pupil page reaches >= 1/3 of the bare view's throughput",
@@ -65,6 +75,7 @@ class Report:
                 if pupil_counts is None
                 else f"{pupil_counts.small} vs {pupil_counts.large} queries",
             ),
+            *care,
         ]
 
     # --- output ------------------------------------------------------------------------

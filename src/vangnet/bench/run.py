@@ -16,6 +16,13 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
+from vangnet.bench.care import (
+    CARE_CASES,
+    CareFixture,
+    care_home_counts,
+    measure_care_floor,
+    prepare_care,
+)
 from vangnet.bench.floor import measure_floors, read_pupil_list
 from vangnet.bench.load import LOOPBACK, Target, run_all
 from vangnet.bench.prepare import sigterm_as_interrupt
@@ -37,11 +44,25 @@ class Options:
     seconds: float = 10.0
     warmup: float = 2.0
     rounds: int = 5
+    # scenario names to load (the bare view is always measured: it is the floor); empty: all
+    scenarios: tuple[str, ...] = ()
 
 
-def targets(fixture: Fixture) -> list[Target]:
+SCENARIOS = ("bare", "pupil", "dossier", "api", "api-me", "care-home")
+
+
+def selected(options: Options, name: str) -> bool:
+    return not options.scenarios or name == "bare" or name in options.scenarios
+
+
+def targets(fixture: Fixture, care: CareFixture | None = None) -> list[Target]:
     cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={fixture.session_key}"}
     bearer = {"Authorization": f"Bearer {fixture.token}"}
+    care_home = []
+    if care is not None:
+        care_cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={care.session_key}"}
+        label = f"care start page, {CARE_CASES} cases"
+        care_home = [Target("care-home", label, "/", care_cookie)]
     return [
         Target("bare", "bare view", "/_bench/bare", cookie),
         Target("pupil", "pupil page", f"/leerlingen/{fixture.pupil_id}/", cookie),
@@ -50,6 +71,7 @@ def targets(fixture: Fixture) -> list[Target]:
         ),
         Target("api", "API pupil list", f"/api/v1/pupils?limit={API_LIMIT}", bearer),
         Target("api-me", "API /me (light)", "/api/v1/me", bearer),
+        *care_home,
     ]
 
 
@@ -72,6 +94,11 @@ def preflight(port: int, scenarios: list[Target]) -> list[str]:
         finally:
             conn.close()
     return problems
+
+
+def _page_scenarios(options: Options) -> bool:
+    """Whether any of the pupil and API scenarios runs (they share counts and floors)."""
+    return any(selected(options, n) for n in SCENARIOS if n not in ("bare", "care-home"))
 
 
 def floor_check(fixture: Fixture) -> list[str]:
@@ -125,6 +152,7 @@ def meta(options: Options, fixture: Fixture, load_before: str) -> dict[str, obje
         "pupil_id": fixture.pupil_id,
         "pupil_guardians": fixture.guardians,
         "api_limit": API_LIMIT,
+        "scenarios": list(options.scenarios) or "all",
     }
 
 
@@ -147,17 +175,24 @@ def run_child(
             # after a bulk load; without them PostgreSQL guesses and scans.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        care = prepare_care() if selected(options, "care-home") else None
         progress("counting queries per request")
-        counts = query_counts(fixture)
+        counts = query_counts(fixture) if _page_scenarios(options) else []
+        if care is not None:
+            counts.append(care_home_counts(care))  # also creates the scenario's cases
         progress(f"SQL floor ({options.seconds:g} s per read)")
-        floors = measure_floors(
-            pupil_id=fixture.pupil_id,
-            user_id=fixture.user.pk,
-            list_limit=API_LIMIT,
-            seconds=options.seconds,
-        )
+        floors = {}
+        if _page_scenarios(options):
+            floors = measure_floors(
+                pupil_id=fixture.pupil_id,
+                user_id=fixture.user.pk,
+                list_limit=API_LIMIT,
+                seconds=options.seconds,
+            )
+        if care is not None:
+            floors["care-home"] = measure_care_floor(care.user.pk, seconds=options.seconds)
         notes = floor_check(fixture)
-        scenarios = targets(fixture)
+        scenarios = [t for t in targets(fixture, care) if selected(options, t.name)]
         connections.close_all()
         progress(f"starting gunicorn ({options.workers} workers x {options.threads} threads)")
         with running_server(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from vangnet.cases.models import Case, CaseMember, CaseRecord, CaseStep, CaseTas
 from vangnet.core import access
 from vangnet.core.audit import Actor, Entry, about_pupil, record, record_many
 from vangnet.core.models import EventType
+from vangnet.core.notify import notify
 from vangnet.core.submissions import ConflictError
 from vangnet.lib import protocols as engine
 from vangnet.lib.protocols import CLOSED, Protocol
@@ -309,11 +311,28 @@ def _schedule(
 
 
 def decision_errors(
-    tree: engine.DecisionTree, answers: dict[str, bool | None], rationale: dict[str, str]
+    tree: engine.DecisionTree,
+    answers: dict[str, bool | None],
+    rationale: dict[str, str],
+    *,
+    step: str | None = None,
 ) -> tuple[engine.Evaluation, dict[str, str]]:
-    """The tree's walk and, per answer key, what is wrong (Dutch)."""
+    """The tree's walk and, per answer key, what is wrong (Dutch). With ``step`` (the
+    case's current step), a question that waits on an outcome (the afwegingskader's
+    question 5 waits on help being organised) may only be answered at that outcome's step."""
     evaluation = engine.evaluate(tree, answers)
     errors: dict[str, str] = {}
+    if step is not None:
+        for waiting in tree.questions:
+            waits = tree.outcome(waiting.wait_outcome) if waiting.wait_outcome else None
+            if waits is None or waits.next_step == step:
+                continue
+            for key in waiting.answer_keys:
+                if answers.get(key) is not None:
+                    errors[key] = _(
+                        "Deze vraag beantwoordt u pas in de stap ‘%(outcome)s’, als de "
+                        "hulp loopt en geëvalueerd is."
+                    ) % {"outcome": waits.label}
     for key in evaluation.missing:
         errors[key] = _("Beantwoord deze vraag: de beslisboom heeft het antwoord nodig.")
     for key in evaluation.extra:
@@ -355,7 +374,7 @@ def do_record_decision(
             if question.parts and not rationale.get(question.key):
                 parts = [rationale.get(k, "") for k, _label in question.parts]
                 rationale[question.key] = " ".join(p for p in parts if p)
-        evaluation, errors = decision_errors(tree, answers, rationale)
+        evaluation, errors = decision_errors(tree, answers, rationale, step=step.key)
         if errors:
             raise ValidationError(errors)
         outcome = tree.outcome(evaluation.outcome)
@@ -467,6 +486,18 @@ def do_request_task(
             EventType.CASE_TASK_CREATED,
             **about_case(case),
             data={"task": task.pk, "assignee": assignee.pk, "due_on": due_on.isoformat()},
+        )
+        # after commit: the colleague hears of the request (title and first name only)
+        notify(
+            assignee,
+            f"case-task-asked:{task.pk}",
+            _("Gevraagd door %(who)s: %(title)s (%(pupil)s)")
+            % {
+                "who": _user(actor).full_name,
+                "title": task.title,
+                "pupil": case.pupil.first_name,
+            },
+            reverse("my_tasks"),
         )
     return task
 

@@ -287,6 +287,7 @@ class ExternalExchange(models.Model):
     class Basis(models.TextChoices):
         CONSENT = "consent", _("Toestemming")
         MELDCODE = "meldcode", _("Meldcode: Veilig Thuis (geen toestemming nodig)")
+        RECEIVED = "received", _("Ontvangen van de partner (geen toestemming van de school nodig)")
 
     class Direction(models.TextChoices):
         SENT = "sent", _("Verstrekt")

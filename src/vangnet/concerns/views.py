@@ -239,6 +239,15 @@ def dossier_context(
     }
 
 
+def _can_start_case(user: User, pupil: Pupil) -> bool:
+    from vangnet.cases import protocols
+
+    return any(
+        access.can_start_case(user, pupil, protocols.current(key).starters)
+        for key in protocols.keys()  # noqa: SIM118 - a module function, not a dict
+    )
+
+
 @login_required
 def concern_detail(request: AuthedRequest, concern_id: int) -> HttpResponse:
     user = request.user
@@ -269,6 +278,7 @@ def concern_detail(request: AuthedRequest, concern_id: int) -> HttpResponse:
         "parent_views": list(concern.parent_views.all()),
         "correction_requests": list(concern.correction_requests.all()),
         "can_manage": access.can_manage_dossier(user, concern.pupil),
+        "can_start_case": may_see_pupil and _can_start_case(user, concern.pupil),
         "seen_before": Concern.objects.filter(
             pupil=concern.pupil, occurred_at__lt=concern.occurred_at
         ).count()

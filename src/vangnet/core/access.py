@@ -562,6 +562,17 @@ def access_meldcode_bundle(user: User, school_id: object) -> School:
     return _get(meldcode_bundle_schools(user).select_related("board"), school_id)
 
 
+def meldcode_bundle_boards(user: User) -> QuerySet[Board]:
+    """Boards whose schools' Meldcode bundles the user may list: the board role."""
+    from vangnet.organisations.models import Board
+
+    return Board.objects.filter(id__in=scope_of(user).boards(Role.BOARD))
+
+
+def access_meldcode_board(user: User, board_id: object) -> Board:
+    return _get(meldcode_bundle_boards(user), board_id)
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -22,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("home", reverse("home"), _("Start"))]
     if scope.has(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):
         items.append(("pupils", reverse("pupil_search"), _("Leerlingen")))
+        items.append(("tasks", reverse("my_tasks"), _("Mijn taken")))
     if scope.all_school_ids:
         items.append(("schools", reverse("school_list"), _("Scholen")))
     for board_id in sorted(scope.boards(*BOARD_ROLES)):
@@ -36,4 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for key, url, label in items:
         current = path == url if url == "/" else path.startswith(url)
         nav.append({"key": key, "url": url, "label": label, "current": current})
-    return {"nav": nav}
+    from vangnet.core.notify import unread_count
+
+    # A callable: the template calls it (once, cached) only where it shows the counter.
+    unread = cache(lambda: unread_count(user))
+    return {"nav": nav, "unread_notifications": unread}

@@ -31,9 +31,25 @@ def purge_submission_tokens() -> str:
     return f"{deleted} old form tokens removed"
 
 
+def case_reminders() -> str:
+    from vangnet.cases.reminders import case_reminders as run
+
+    return run()
+
+
+def send_notification_emails() -> str:
+    from vangnet.core.notify import send_notification_emails as run
+
+    return run()
+
+
 JOBS: list[Job] = [
     Job("clear_expired_sessions", dt.timedelta(minutes=15), clear_expired_sessions),
     Job("purge_submission_tokens", dt.timedelta(hours=6), purge_submission_tokens),
+    # deadlines of care cases: reminders on the due date, escalation a week after
+    Job("case_reminders", dt.timedelta(minutes=15), case_reminders),
+    # e-mail only says that a notification waits (only when VANGNET_EMAIL_HOST is set)
+    Job("send_notification_emails", dt.timedelta(minutes=5), send_notification_emails),
 ]
 
 

@@ -48,6 +48,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         from vangnet.concerns.home import home_sections
 
         context |= home_sections(user, scope)
+        from vangnet.cases.home import home_sections as case_sections
+
+        context |= case_sections(user, scope)
 
     if scope.has(Role.TEACHER):
         context["my_groups"] = (

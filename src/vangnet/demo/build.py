@@ -432,6 +432,9 @@ def build(per_group: int = PUPILS_PER_GROUP, stdout: object = None) -> bool:
         from vangnet.demo import concerns as demo_concerns
 
         demo_concerns.build(rng)
+        from vangnet.demo import cases as demo_cases
+
+        demo_cases.build()
         record(
             Actor.system("demo"),
             EventType.DEMO_LOADED,

@@ -7,21 +7,40 @@ from django.db import connection
 
 from vangnet.core.audit_guard import maintenance
 
+# Every app whose rows are data (not schema such as permissions or content types). Care
+# cases and concerns reference pupils and users with PROTECT; the database checks foreign
+# keys only at the end of the transaction (SQLite: deferred; PostgreSQL: TRUNCATE ...
+# CASCADE), so the order of the tables does not matter as long as all of them are listed.
 APP_LABELS = (
     "core",
     "organisations",
+    "concerns",
+    "cases",
     "accounts",
     "mfa",
     "account",
     "axes",
-    "django_tasks_db",
+    "django_tasks_database",  # the label of the django_tasks_db package's app
+    "django_tasks_db",  # (older releases)
     "sessions",
 )
 
 
+def _tables() -> list[str]:
+    installed = {config.label for config in apps.get_app_configs()}
+    tables: list[str] = []
+    for label in APP_LABELS:
+        if label not in installed:
+            continue
+        # include_auto_created: the join tables of many-to-many fields (group teachers)
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if model._meta.db_table not in tables:
+                tables.append(model._meta.db_table)
+    return tables
+
+
 def wipe_all() -> None:
-    models = [m for label in APP_LABELS for m in apps.get_app_config(label).get_models()]
-    tables = [m._meta.db_table for m in models]
+    tables = _tables()
     with maintenance(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quoted = ", ".join(connection.ops.quote_name(t) for t in tables)

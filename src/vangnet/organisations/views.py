@@ -124,6 +124,9 @@ def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     )
     teachers = list(pupil.group.teachers.all()) if pupil.group else []
     grant = access.active_break_glass_grant(user, pupil)
+    from vangnet.cases.people_views import pupil_cases_context
+
+    cases = pupil_cases_context(user, pupil)  # that cases exist; their content is elsewhere
     # Only the audit write needs the transaction: on SQLite (BEGIN IMMEDIATE) a wider one
     # holds the database's write lock during the reads above and queues every page view.
     with transaction.atomic():
@@ -139,6 +142,7 @@ def pupil_detail(request: AuthedRequest, pupil_id: int) -> HttpResponse:
 
     context = {
         **dossier_context(user, pupil),
+        **cases,
         "pupil": pupil,
         "links": links,
         "teachers": teachers,
@@ -216,6 +220,7 @@ def school_detail(request: AuthedRequest, school_id: int) -> HttpResponse:
             "groups": groups,
             "staff": staff,
             "school_year": year,
+            "meldcode_bundle": access.meldcode_bundle_schools(user).filter(pk=school.pk).exists(),
         },
     )
 
@@ -244,6 +249,7 @@ def board_detail(request: AuthedRequest, board_id: int) -> HttpResponse:
             "schools": schools,
             "board_staff": board_staff,
             "can_manage": access.can_manage_board(user, board),
+            "meldcode_bundles": access.meldcode_bundle_boards(user).filter(pk=board.pk).exists(),
             "totals": {
                 "pupils": sum(s.pupil_count for s in schools),
                 "groups": sum(s.group_count for s in schools),

@@ -178,15 +178,17 @@ WEIGHING = RecordKind(
     _("Weging"),
     (
         Field("physical_danger", _("Is er direct fysiek gevaar?"), "bool"),
-        Field("physical_danger_why", _("Toelichting"), "text"),
+        Field("physical_danger_why", _("Toelichting bij direct fysiek gevaar"), "text"),
         Field(
             "development_hindered",
             _("Belemmert de opvoeding een veilige ontwikkeling van het kind?"),
             "bool",
         ),
-        Field("development_hindered_why", _("Toelichting"), "text"),
+        Field(
+            "development_hindered_why", _("Toelichting bij de ontwikkeling van het kind"), "text"
+        ),
         Field("future_risk", _("Zijn er risico's in de nabije toekomst?"), "bool"),
-        Field("future_risk_why", _("Toelichting"), "text"),
+        Field("future_risk_why", _("Toelichting bij risico's in de nabije toekomst"), "text"),
         Field("risk_micro", _("Risicofactoren: kind en gezin (micro)"), "text"),
         Field("protect_micro", _("Beschermende factoren: kind en gezin (micro)"), "text"),
         Field(

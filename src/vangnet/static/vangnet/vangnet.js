@@ -25,3 +25,45 @@ function vangnetStatementRows(root) {
   });
 }
 document.addEventListener("DOMContentLoaded", function () { vangnetStatementRows(document); });
+
+// --- Care cases: the afwegingskader as a guided decision tree ----------------------------
+// Without JavaScript every question is shown and the server checks the walk. With it, the
+// questions the answers no longer reach are hidden and their inputs disabled (so they are
+// not sent; what was typed stays in the page if the coordinator changes an answer back).
+function vangnetDecisionTree(form) {
+  var sections = {};
+  form.querySelectorAll("[data-question]").forEach(function (s) { sections[s.dataset.question] = s; });
+  var answerOf = function (section) {
+    if (section.dataset.answer) return section.dataset.answer;
+    var groups = section.querySelectorAll("[data-answer-key]");
+    if (!groups.length) return "";
+    var yes = false, complete = true;
+    groups.forEach(function (group) {
+      var checked = group.querySelector("input[type=radio]:checked");
+      if (!checked) complete = false;
+      else if (checked.value === "yes") yes = true;
+    });
+    return complete ? (yes ? "yes" : "no") : "";
+  };
+  var update = function () {
+    var reached = {};
+    var key = form.dataset.start;
+    while (sections[key] && !reached[key]) {
+      reached[key] = true;
+      var answer = answerOf(sections[key]);
+      if (!answer) break;
+      key = sections[key].dataset[answer];
+    }
+    Object.keys(sections).forEach(function (k) {
+      var hide = !reached[k];
+      sections[k].hidden = hide;
+      sections[k].querySelectorAll("input, textarea, select").forEach(function (el) { el.disabled = hide; });
+    });
+  };
+  form.addEventListener("change", update);
+  update();
+}
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-decision-tree]").forEach(vangnetDecisionTree);
+});
+// --- end of care cases ------------------------------------------------------------------

@@ -38,6 +38,12 @@ class Command(BaseCommand):
             help="interleave the scenarios in this many slices, so background load on the "
             "machine hits them alike (5)",
         )
+        parser.add_argument(
+            "--scenarios",
+            default="",
+            help="comma-separated scenarios to load, e.g. care-home (default: all; the bare "
+            "view always runs, as the floor the others are compared with)",
+        )
         parser.add_argument("--child-json", default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +52,15 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name} must be between 1 and 256")
         if not 0 < options["seconds"] <= 3600 or not 0 <= options["warmup"] <= 600:
             raise CommandError("--seconds must be in (0, 3600], --warmup in [0, 600]")
+        from vangnet.bench.run import SCENARIOS
+
+        chosen = tuple(s.strip() for s in options["scenarios"].split(",") if s.strip())
+        unknown = sorted(set(chosen) - set(SCENARIOS))
+        if unknown:
+            raise CommandError(
+                f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}"
+            )
+        options["scenarios"] = ",".join(chosen)
 
         def progress(text: str) -> None:
             print(f"bench: {text}", file=sys.stderr, flush=True)
@@ -70,6 +85,7 @@ class Command(BaseCommand):
             seconds=options["seconds"],
             warmup=options["warmup"],
             rounds=options["rounds"],
+            scenarios=tuple(s for s in options["scenarios"].split(",") if s),
         )
 
         def out(text: str) -> None:
@@ -91,7 +107,15 @@ class Command(BaseCommand):
         json_path = Path(settings.DATA_DIR) / "bench" / f"bench-{vendor}-{stamp}.json"
         child_args = [
             f"--{name}={options[name]}"
-            for name in ("workers", "threads", "concurrency", "seconds", "warmup", "rounds")
+            for name in (
+                "workers",
+                "threads",
+                "concurrency",
+                "seconds",
+                "warmup",
+                "rounds",
+                "scenarios",
+            )
         ]
         try:
             return run_outer(
