@@ -3,8 +3,9 @@
 Each row quotes the rule it checks: the questions from docs/domain.md (module 3) and the
 outcomes the API promises in issue 5. The same table runs on the pure tree walk
 (``lib.protocols.evaluate``) and through ``POST /api/v1/cases/{id}/decision`` on a case
-driven to step 5 (rows that answer question 5 go through the help step with a help plan,
-where question 5 belongs)."""
+driven to step 5 (rows that answer question 5 go through the help step with a help plan and
+an evaluation, where question 5 belongs). At the help step the earlier answers stand: that
+has its own table at the end."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ Q5 = (
 )
 API_Q1 = "q1 false → `close`"
 API_Q2 = "q2_acute or q2_structural true → `report`"
+# A question in parts is answered by one "yes" (the other part may be left out); "no" needs
+# every part.
+PARTS = "one part true answers question 2; false needs both parts"
 API_Q3 = "q3 false → `report`"
 API_Q4 = "q4 false → `report`; q4 true with q5 not yet answered → `help`"
 API_Q5 = "q5 false → `report`; q5 true → `close_with_monitoring`"
@@ -105,6 +109,22 @@ OUTCOMES = [
         "acute and structural unsafety: report",
         f"{Q2} / {API_Q2}",
         YES_Q1 | {"q2_acute": T, "q2_structural": T},
+        "report",
+        ("q1", "q2"),
+        next_step="report",
+    ),
+    Row(
+        "question 2: structural yes, acute part left out: report",
+        f"{Q2} / {API_Q2} / {PARTS}",
+        YES_Q1 | {"q2_structural": T},
+        "report",
+        ("q1", "q2"),
+        next_step="report",
+    ),
+    Row(
+        "question 2: acute yes, structural part left out: report",
+        f"{Q2} / {API_Q2} / {PARTS}",
+        YES_Q1 | {"q2_acute": T},
         "report",
         ("q1", "q2"),
         next_step="report",
@@ -172,18 +192,25 @@ MISSING = [
         missing=("q2_acute", "q2_structural"),
     ),
     Row(
-        "question 2: structural part missing",
-        f"{Q2} (acute and/or structural: both asked) / {REFUSED}",
+        "question 2: acute no, structural part missing",
+        f"{Q2} / {PARTS} / {REFUSED}",
         YES_Q1 | {"q2_acute": F},
         path=("q1", "q2"),
         missing=("q2_structural",),
     ),
     Row(
-        "question 2: acute part missing, even with structural yes",
-        f"{Q2} (acute and/or structural: both asked) / {REFUSED}",
-        YES_Q1 | {"q2_structural": T},
+        "question 2: structural no, acute part missing",
+        f"{Q2} / {PARTS} / {REFUSED}",
+        YES_Q1 | {"q2_structural": F},
         path=("q1", "q2"),
         missing=("q2_acute",),
+    ),
+    Row(
+        "question 2: acute no, structural null",
+        f"{Q2} / {PARTS} / {REFUSED}",
+        YES_Q1 | {"q2_acute": F, "q2_structural": None},
+        path=("q1", "q2"),
+        missing=("q2_structural",),
     ),
     Row(
         "question 3 not answered",
@@ -251,6 +278,14 @@ EXTRA = [
         "unsafe, question 3 answered anyway",
         f"{Q2} Yes → report. / {REFUSED}",
         YES_Q1 | {"q2_acute": T, "q2_structural": F, "q3": T},
+        "report",
+        ("q1", "q2"),
+        extra=("q3",),
+    ),
+    Row(
+        "structural yes alone, question 3 answered anyway",
+        f"{Q2} Yes → report. / {PARTS} / {REFUSED}",
+        YES_Q1 | {"q2_structural": T, "q3": F},
         "report",
         ("q1", "q2"),
         extra=("q3",),
@@ -367,6 +402,9 @@ def test_evaluate_gives_an_outcome_or_what_is_missing_never_both(answers) -> Non
     if result.missing:
         assert not result.extra
         assert set(result.missing) <= set(AFWEGINGSKADER.answer_keys) - given_keys
+        # one "yes" answers question 2: a part is only missing while no part says yes
+        if set(result.missing) & {"q2_acute", "q2_structural"}:
+            assert not (answers.get("q2_acute") or answers.get("q2_structural"))
     else:
         assert result.outcome in {o.key for o in AFWEGINGSKADER.outcomes}
         assert set(result.extra) <= given_keys
@@ -407,12 +445,14 @@ def care(world) -> Client:
 
 
 def _answered(row: Row) -> dict[str, str]:
-    """A rationale for each walked question whose answers were all given."""
+    """A rationale for each walked question that is answered: all its parts given, or one
+    of them "yes"."""
     given_keys = {k for k, v in row.answers.items() if v is not None}
     return {
         q.key: f"Waarom {q.key}."
         for q in AFWEGINGSKADER.questions
-        if q.key in row.path and set(q.answer_keys) <= given_keys
+        if q.key in row.path
+        and (set(q.answer_keys) <= given_keys or any(row.answers.get(k) for k in q.answer_keys))
     }
 
 
@@ -424,8 +464,9 @@ def _post(client: Client, case: Case, answers: dict[str, Any], rationale: dict[s
     )
 
 
-def _to_help_step(world, client: Client) -> Case:
-    """Decide on help at step 5, then record the help plan (question 5 comes after)."""
+def _to_help_step(world, client: Client, *, evaluated: bool = True) -> Case:
+    """Decide on help at step 5, then record the help plan and (``evaluated``) an
+    evaluation of the help: question 5 comes after both."""
     case = to_decision(world)
     first = evaluate(AFWEGINGSKADER, YES_Q4)
     assert _post(client, case, YES_Q4, _rationale(first.path)).status_code == 200
@@ -437,6 +478,14 @@ def _to_help_step(world, client: Client) -> Case:
         "review_on": timezone.localdate() + dt.timedelta(days=42),
     }
     actions.do_add_record(case, "help_plan", plan, actor=Actor(world["care_a"]))
+    if evaluated:
+        review = {
+            "held_on": timezone.localdate(),
+            "participants": "IB, moeder, gezinscoach",
+            "findings": "Rust in huis.",
+            "next_review_on": None,
+        }
+        actions.do_add_record(case, "review", review, actor=Actor(world["care_a"]))
     case.refresh_from_db()
     assert case.current_step == "help"
     return case
@@ -489,12 +538,137 @@ def test_api_refuses_missing_and_extra_answers(world, care, row: Row) -> None:
     assert not CaseRecord.objects.filter(case=case, kind="afwegingskader").exists()
 
 
+# --- question 5 at the help step: the earlier answers stand ---------------------------------
+
+FIXED = (
+    "At the help step the answers of the decision that led there are fixed: left out, they "
+    "are filled in; a different one is refused per field ('Deze vraag is al beantwoord in "
+    "het besluit van …')."
+)
+CHANGED = (
+    "Deze vraag is al beantwoord in het besluit van {date}; dat antwoord blijft staan. "
+    "Beantwoord alleen de vraag die nog open is."
+)
+STAYS = "Met deze antwoorden blijft het traject in deze stap: Hulp organiseren en effecten volgen."
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    id: str
+    rule: str
+    answers: dict[str, Any]
+    rationale: dict[str, str]
+    outcome: str = ""  # accepted: the outcome; refused: ""
+    refused: tuple[str, ...] = ()  # the fields with an error (changed answers: CHANGED)
+    detail: Any = None  # the exact detail, when it is not per changed answer
+
+
+HELP_ROWS = [
+    HelpRow(
+        "question 5 alone: help works",
+        f"{FIXED} / {API_Q5}",
+        {"q5": T},
+        {"q5": "Veiligheid hersteld."},
+        "close_with_monitoring",
+    ),
+    HelpRow(
+        "question 5 alone: no results, report",
+        f"{FIXED} / {API_Q5}",
+        {"q5": F},
+        {"q5": "Geen verbetering."},
+        "report",
+    ),
+    HelpRow(
+        "the earlier answers sent again with question 5",
+        FIXED,
+        YES_Q4 | {"q5": T},
+        _rationale(("q1", "q2", "q3", "q4", "q5")),
+        "close_with_monitoring",
+    ),
+    HelpRow(
+        "some earlier answers sent again, others left out",
+        FIXED,
+        {"q1": T, "q4": T, "q5": T},
+        {"q5": "Gaat goed."},
+        "close_with_monitoring",
+    ),
+    HelpRow(
+        "question 1 changed",
+        FIXED,
+        {"q1": F, "q5": T},
+        {"q1": "Toch geen vermoeden.", "q5": "Gaat goed."},
+        refused=("q1",),
+    ),
+    HelpRow(
+        "question 2 changed to structural unsafety",
+        FIXED,
+        {"q2_structural": T, "q5": T},
+        {"q5": "Gaat goed."},
+        refused=("q2_structural",),
+    ),
+    HelpRow(
+        "questions 3 and 4 changed",
+        FIXED,
+        {"q3": F, "q4": F, "q5": F},
+        {"q5": "Geen verbetering."},
+        refused=("q3", "q4"),
+    ),
+    HelpRow(
+        "question 5 still open",
+        f"{FIXED} / {API_Q4}",
+        {},
+        {},
+        detail=[STAYS],
+    ),
+    HelpRow(
+        "question 5 without a rationale",
+        f"{FIXED} / every answered question needs a rationale",
+        {"q5": T},
+        {},
+        detail={"rationale.q5": ["Onderbouw dit antwoord."]},
+    ),
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("row", MISSING + EXTRA, ids=lambda r: r.id)
-def test_api_refuses_missing_and_extra_answers_at_the_help_step(world, care, row: Row) -> None:
-    """Question 5 at the help step: the whole tree is answered again, under the same rules."""
+@pytest.mark.parametrize("row", HELP_ROWS, ids=lambda r: r.id)
+def test_api_question_five_at_the_help_step(world, care, row: HelpRow) -> None:
     case = _to_help_step(world, care)
-    response = _post(care, case, row.answers, _answered(row))
+    first = CaseRecord.objects.get(case=case, kind="afwegingskader")
+    response = _post(care, case, row.answers, row.rationale)
+    case.refresh_from_db()
+    if row.outcome:
+        assert response.status_code == 200, (row.rule, response.json())
+        assert response.json()["outcome"] == row.outcome, row.rule
+        assert case.outcome == row.outcome
+        decision = CaseRecord.objects.filter(case=case, kind="afwegingskader").latest("id")
+        assert decision.step == "help"
+        # the earlier answers and their rationale are part of the new decision
+        assert decision.data["answers"] == YES_Q4 | {"q5": row.answers["q5"]}, row.rule
+        assert decision.data["rationale"] == first.data["rationale"] | {
+            "q5": row.rationale["q5"]
+        }, row.rule
+        return
     assert response.status_code == 422, row.rule
+    detail = response.json()["detail"]
+    if row.detail is not None:
+        assert detail == row.detail, row.rule
+    else:
+        date = timezone.localtime(first.created_at).strftime("%d-%m-%Y")
+        assert detail == {k: [CHANGED.format(date=date)] for k in row.refused}, row.rule
+    assert case.current_step == "help" and case.outcome == "help"
+    assert CaseRecord.objects.filter(case=case, kind="afwegingskader").count() == 1
+
+
+@pytest.mark.django_db
+def test_api_question_five_needs_an_evaluation_of_the_help(world, care) -> None:
+    """The help step: question 5 is answered once the help has been evaluated (a review
+    recorded since the case entered the step)."""
+    case = _to_help_step(world, care, evaluated=False)
+    response = _post(care, case, {"q5": T}, {"q5": "Gaat goed."})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        "Evalueer de hulp eerst: leg een evaluatie vast voordat u vraag 5 beantwoordt."
+    ]
     case.refresh_from_db()
     assert case.current_step == "help"

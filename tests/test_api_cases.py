@@ -28,6 +28,16 @@ HELP = {"q1": True, "q2_acute": False, "q2_structural": False, "q3": True, "q4":
 WHY = {q: f"Onderbouwing bij {q}." for q in ("q1", "q2", "q3", "q4", "q5")}
 
 
+def evaluation() -> dict[str, Any]:
+    """A review of the help (no next date): what the help step needs before question 5."""
+    return {
+        "held_on": timezone.localdate(),
+        "participants": "IB, moeder, gezinscoach",
+        "findings": "Rust in huis.",
+        "next_review_on": None,
+    }
+
+
 @pytest.fixture
 def api(world):
     def make(persona: str) -> Client:
@@ -274,6 +284,35 @@ def test_decision_needs_membership_director_403_outsiders_404(world, api):
     assert not CaseRecord.objects.filter(case=case, kind="afwegingskader").exists()
 
 
+def test_a_teacher_added_to_the_case_reads_it_but_does_not_decide(world, api):
+    """Deciding (like completing a step and the acute route) is for a member who holds the
+    step's responsible role, or the school's director; a teacher added to the case records
+    but does not decide."""
+    case = to_decision(world)
+    actions.do_add_member(case, world["teacher_a"], kind="member", actor=Actor(world["care_a"]))
+    teacher = api("teacher_a")
+    assert teacher.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    response = decide(teacher, case, {"q1": False}, rationale={"q1": "Geen vermoeden."})
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Het besluit in deze stap neemt wie de rol ‘Intern begeleider / aandachtsfunctionaris’ "
+        "heeft, of de directeur. U kunt in dit traject wel vastleggen."
+    )
+    # also with answers the tree would refuse: the role comes first
+    assert decide(teacher, case, {}, rationale={}).status_code == 403
+    case.refresh_from_db()
+    assert case.current_step == "decide"
+    assert not CaseRecord.objects.filter(case=case, kind="afwegingskader").exists()
+    assert not AuditEvent.objects.filter(event_type=EventType.CASE_DECISION_RECORDED).exists()
+
+
+def test_the_director_who_took_the_case_over_decides(world, api):
+    case = to_decision(world)
+    actions.do_add_member(case, world["director_a"], kind="owner", actor=Actor(world["care_a"]))
+    response = decide(api("director_a"), case, {"q1": False}, rationale={"q1": "Geen vermoeden."})
+    assert response.status_code == 200 and response.json()["outcome"] == "close"
+
+
 def test_decision_outside_a_decision_step_is_409(world, api):
     client = api("care_a")
     response = decide(client, world.case, {"q1": False}, rationale={"q1": "Geen vermoeden."})
@@ -409,7 +448,10 @@ def test_help_step_without_a_help_plan_cannot_decide_question_five(world, api):
     full = HELP | {"q5": True}
     response = decide(client, case, full, rationale=rationale_for(full))
     assert response.status_code == 422
-    assert response.json()["detail"] == ["Leg vast welke hulp er is georganiseerd."]
+    assert response.json()["detail"] == [
+        "Leg vast welke hulp er is georganiseerd.",
+        "Evalueer de hulp eerst: leg een evaluatie vast voordat u vraag 5 beantwoordt.",
+    ]
     # without question 5 the case would stay where it is
     response = decide(client, case, HELP, rationale=rationale_for(HELP))
     assert response.status_code == 422
@@ -436,8 +478,8 @@ def test_review_dates_of_a_help_plan_are_unaffected_by_the_api(world, api):
         "review_on": timezone.localdate() + dt.timedelta(days=42),
     }
     actions.do_add_record(case, "help_plan", plan, actor=Actor(world["care_a"]))
-    full = HELP | {"q5": True}
-    response = decide(client, case, full, rationale=rationale_for(full))
+    actions.do_add_record(case, "review", evaluation(), actor=Actor(world["care_a"]))
+    response = decide(client, case, {"q5": True}, rationale={"q5": WHY["q5"]})
     assert response.status_code == 200
     assert response.json()["case"]["current_step"]["key"] == "monitoring"
     review = case.tasks.get(kind="review")

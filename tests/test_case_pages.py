@@ -593,6 +593,16 @@ def test_help_step_keeps_earlier_answers_and_asks_question_five(world, client_fo
         },
         actor=actor(world),
     )
+    # question 5 comes after an evaluation of the help
+    response = decision_post(client, case, page, q5)
+    assert "Evalueer de hulp eerst" in text(response)
+    review = {
+        "held_on": timezone.localdate(),
+        "participants": "IB, moeder, gezinscoach",
+        "findings": "Rust in huis.",
+        "next_review_on": None,
+    }
+    actions.do_add_record(case, "review", review, actor=actor(world))
     # an attempt to change an earlier answer is ignored: only q5 is open
     response = decision_post(client, case, page, q5 | {"q1": "no"})
     assert "Uitkomst: Hulp afsluiten met afspraken over volgen" in text(response)

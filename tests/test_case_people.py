@@ -474,3 +474,63 @@ def test_my_tasks_queries_are_bounded(world, client_for):
     with CaptureQueriesContext(connection) as many:
         client.get("/taken/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_removing_a_member_twice_says_it_was_done(world, client_for):
+    """A double click on "verwijderen": the second request finds no membership and says so,
+    instead of a 404 page."""
+    member = actions.do_add_member(
+        world.case, world["teacher_a"], kind=CaseMember.Kind.MEMBER, actor=Actor(world["care_a"])
+    )
+    client = client_for("care_a")
+    url = case_url(world, f"betrokkenen/{member.pk}/verwijderen/")
+    first = client.post(url)
+    second = client.post(url)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == case_url(world, "betrokkenen/")
+    assert "Deze collega was al verwijderd." in client.get(second["Location"]).content.decode()
+    assert AuditEvent.objects.filter(event_type=EventType.CASE_MEMBER_REMOVED).count() == 1
+    # the case is checked first: those who may not read it still get a 404
+    assert client_for("teacher_b").post(url).status_code == 404
+    assert client_for("teacher_a").post(url).status_code == 404  # no longer in the case
+
+
+# --- reading lists of cases is audited ----------------------------------------------------
+
+
+def listed(page: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(event_type=EventType.CASES_LISTED, data__page=page))
+
+
+def test_start_page_with_case_rows_records_one_read(world, client_for):
+    CaseTask.objects.filter(pk=world.task.pk).update(due_on=timezone.localdate())
+    teacher = client_for("teacher_a").get("/")
+    assert world.pupil_a5.full_name in teacher.content.decode()  # the asked task names the pupil
+    (event,) = listed("home")
+    assert event.actor_id == world["teacher_a"].pk and event.board_id == world.board.pk
+    assert event.data == {"page": "home", "cases": 0, "tasks": 1}  # counts, no names
+    client_for("care_a").get("/")
+    event = listed("home")[-1]
+    assert event.actor_id == world["care_a"].pk
+    assert event.data["cases"] == 1 and "pupil" not in str(event.data)
+
+
+def test_start_page_without_case_rows_records_nothing(world, client_for):
+    for persona in ("teacher_b", "board", "no_role", "privacy"):
+        assert client_for(persona).get("/").status_code == 200
+    assert not listed("home")
+
+
+def test_notifications_about_cases_record_one_read(world, client_for):
+    from vangnet.core.notify import notify
+
+    client = client_for("care_a")
+    notify(world["care_a"], "elsewhere", "Iets anders", at_once=True)
+    assert client.get("/meldingen/").status_code == 200
+    assert not listed("notifications")  # nothing that points to a case
+    notify(world["care_a"], f"case-task:{world.task.pk}:due", "Anna: evaluatie", at_once=True)
+    notify(world["care_a"], "case-task-asked:1", "Gevraagd (Anna)", "/taken/", at_once=True)
+    assert client.get("/meldingen/").status_code == 200
+    (event,) = listed("notifications")
+    assert event.data == {"page": "notifications", "count": 2}
+    assert event.actor_id == world["care_a"].pk

@@ -17,13 +17,16 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from tests.world import World
+from tests.world import World, make_user
 from vangnet.cases import consent as actions
+from vangnet.cases.actions import do_add_member
 from vangnet.cases.models import Case, CaseMember, Consent, ExternalExchange
+from vangnet.core import access
 from vangnet.core.audit import Actor
 from vangnet.core.models import AuditEvent, EventType
+from vangnet.core.roles import Role
 from vangnet.lib import consent as rules
-from vangnet.organisations.models import Guardian, GuardianLink, Partner
+from vangnet.organisations.models import Guardian, GuardianLink, Partner, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -228,9 +231,26 @@ def test_a_valid_consent_allows_sharing(world: World) -> None:
 
 def test_veilig_thuis_needs_no_consent(world: World) -> None:
     assert world.partner.kind == Partner.Kind.VEILIG_THUIS
-    exchange = share(world, world.partner, None)
+    exchange = share(world, world.partner, None, case=world.case)
     assert exchange.basis == ExternalExchange.Basis.MELDCODE
     assert exchange.consent is None
+    assert exchange.case == world.case
+
+
+def test_what_goes_to_veilig_thuis_belongs_to_a_case_of_the_pupil(world: World) -> None:
+    """Sending information about a named pupil to Veilig Thuis is a Meldcode matter: the
+    exchange is linked to the pupil's case, where only its members read it."""
+    with pytest.raises(ValidationError) as exc:
+        share(world, world.partner, None)
+    assert set(exc.value.message_dict) == {"case"}
+    assert "zorgtraject (Meldcode)" in exc.value.message_dict["case"][0]
+    assert not ExternalExchange.objects.exists()
+    assert not events(EventType.EXCHANGE_RECORDED)
+
+
+def test_information_received_from_veilig_thuis_needs_no_case(world: World) -> None:
+    exchange = share(world, world.partner, None, direction=ExternalExchange.Direction.RECEIVED)
+    assert exchange.case is None and exchange.consent is None
 
 
 def test_information_received_needs_no_consent_and_links_none(world: World) -> None:
@@ -238,6 +258,28 @@ def test_information_received_needs_no_consent_and_links_none(world: World) -> N
     other = give(world, youth_care(world, "Wijkteam Oost"))
     exchange = share(world, partner, other, direction=ExternalExchange.Direction.RECEIVED)
     assert exchange.consent is None  # a consent that did not apply is not linked
+    # no consent of the school was needed: the basis says it was received
+    assert exchange.basis == ExternalExchange.Basis.RECEIVED
+    (event,) = events(EventType.EXCHANGE_RECORDED)
+    assert event.data["basis"] == "received"
+
+
+def test_information_received_under_a_valid_consent_keeps_it(world: World) -> None:
+    partner = youth_care(world)
+    consent = give(world, partner)
+    exchange = share(world, partner, consent, direction=ExternalExchange.Direction.RECEIVED)
+    assert exchange.basis == ExternalExchange.Basis.CONSENT and exchange.consent == consent
+
+
+def test_a_consent_dated_before_the_pupils_birth_is_refused(world: World) -> None:
+    born = world.pupil_a5.date_of_birth
+    with pytest.raises(ValidationError) as exc:
+        give(world, youth_care(world), given_on=born - dt.timedelta(days=1))
+    assert exc.value.message_dict["given_on"] == [
+        "Deze datum ligt vóór de geboortedatum van de leerling."
+    ]
+    assert not Consent.objects.exists()
+    assert give(world, youth_care(world), given_on=born).given_on == born  # the day itself
 
 
 def test_a_case_of_another_pupil_is_refused(world: World) -> None:
@@ -317,7 +359,7 @@ def test_register_lists_consents_with_status_and_exchanges(
     gone = give(world, youth_care(world, "Wijkteam Oost"), what="De toetsuitslagen")
     actions.do_withdraw_consent(gone, on=today(), note="", actor=actor(world))
     share(world, partner, valid, case=world.case)
-    share(world, world.partner, None)
+    share(world, world.partner, None, case=world.case)
     client = client_for("care_a")
     with django_assert_max_num_queries(20):
         response = client.get(register_url(world))
@@ -331,6 +373,48 @@ def test_register_lists_consents_with_status_and_exchanges(
     (event,) = events(EventType.CONSENTS_VIEWED)
     assert event.pupil_id == world.pupil_a5.pk
     assert event.data == {"page": "register"}
+
+
+def test_an_exchange_of_a_case_is_shown_only_to_who_reads_the_case(
+    world: World, client_for
+) -> None:
+    """An exchange linked to a case (every report to Veilig Thuis is) is as confidential as
+    the case: a second care coordinator of the school who is not in the case does not see
+    it in the register; an exchange without a case stays visible school-wide."""
+    other_care = make_user("care.two@test.invalid", "Care Twee")
+    RoleAssignment.objects.create(
+        user=other_care, role=Role.CARE_COORDINATOR, board=world.board, school=world.school_a
+    )
+    partner = youth_care(world)
+    consent = give(world, partner)
+
+    def exchange(what: str, case: Case | None, to: Partner, with_consent: bool) -> object:
+        return actions.do_record_exchange(
+            world.pupil_a5,
+            actions.ExchangeInput(
+                partner=to,
+                what=what,
+                purpose="Zorg",
+                exchanged_on=today(),
+                consent=consent if with_consent else None,
+                case=case,
+            ),
+            actor=actor(world),
+        )
+
+    in_case = exchange("De melding over Anna", world.case, world.partner, False)
+    loose = exchange("Het groeidocument", None, partner, True)
+    assert set(access.visible_exchanges(world["care_a"])) == {in_case, loose}
+    assert set(access.visible_exchanges(world["director_a"])) == {in_case, loose}
+    assert set(access.visible_exchanges(other_care)) == {loose}
+    client = client_for("care_a")
+    client.force_login(other_care)
+    html = client.get(register_url(world)).content.decode()
+    assert "Het groeidocument" in html
+    assert "De melding over Anna" not in html and world.case.reference not in html
+    # once added to the case, they see it
+    do_add_member(world.case, other_care, kind="member", actor=actor(world))
+    assert set(access.visible_exchanges(other_care)) == {in_case, loose}
 
 
 # --- recording a consent on the page ---------------------------------------------------------
@@ -543,7 +627,7 @@ def test_exchange_block_lists_the_valid_consents_then_allows(world: World, clien
 
 def test_exchange_with_veilig_thuis_is_recorded_on_the_meldcode(world: World, client_for) -> None:
     client = client_for("care_a")
-    url = exchange_url(world)
+    url = exchange_url(world) + f"?traject={world.case.pk}"
     partial = client.get(url, {"partner": world.partner.pk}, headers={"HX-Request": "true"})
     assert partial.status_code == 200
     assert "Voor Veilig Thuis is geen toestemming nodig" in partial.content.decode()
@@ -554,7 +638,18 @@ def test_exchange_with_veilig_thuis_is_recorded_on_the_meldcode(world: World, cl
     assert "Voor Veilig Thuis is geen toestemming nodig" in response.content.decode()
     exchange = ExternalExchange.objects.get()
     assert exchange.basis == ExternalExchange.Basis.MELDCODE
-    assert exchange.consent is None
+    assert exchange.consent is None and exchange.case == world.case
+
+
+def test_sending_to_veilig_thuis_outside_a_case_keeps_the_form(world: World, client_for) -> None:
+    client = client_for("care_a")
+    url = exchange_url(world)
+    response = client.post(url, exchange_post(world, client, url, partner=world.partner.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "bij het zorgtraject (Meldcode) van de" in html  # the reason is shown
+    assert "Het verslag van het gesprek" in html  # what was typed is still there
+    assert not ExternalExchange.objects.exists()
 
 
 def test_htmx_choice_lists_consents_of_the_partner(world: World, client_for) -> None:
@@ -588,7 +683,7 @@ def test_exchange_with_a_partner_of_another_board_is_a_form_error(world: World, 
 
 def test_exchange_double_submit_records_one(world: World, client_for) -> None:
     client = client_for("care_a")
-    url = exchange_url(world)
+    url = exchange_url(world) + f"?traject={world.case.pk}"
     data = exchange_post(world, client, url, partner=world.partner.pk)
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302

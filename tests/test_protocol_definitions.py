@@ -2,7 +2,8 @@
 
 Issue 5: "a protocol definition that is inconsistent (unreachable step, branch to nowhere)
 is refused at start-up with a clear message". Each broken definition below gives the one
-sentence that names its fault."""
+sentence that names its fault. The checks run with the app's roles, as at start-up. Record
+values are checked by ``field_errors``: a table at the end."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from vangnet.cases import actions, protocols
 from vangnet.cases.models import Case, CaseTask
 from vangnet.cases.protocols.meldcode import MELDCODE_V1
 from vangnet.core.audit import Actor
+from vangnet.core.roles import Role
 from vangnet.lib.protocols import (
     CLOSED,
+    OLDEST_DAYS,
     DecisionTree,
     Field,
     Outcome,
@@ -34,8 +37,11 @@ from vangnet.lib.protocols import (
     Shortcut,
     Step,
     Term,
+    field_errors,
     problems,
 )
+
+ROLES = tuple(Role.values)  # what cases.protocols.check_all passes at start-up
 
 NOTE = RecordKind(
     "note",
@@ -105,12 +111,12 @@ def with_fields(*fields: Field) -> Protocol:
 
 
 def test_the_meldcode_is_consistent() -> None:
-    assert problems(MELDCODE_V1) == []
+    assert problems(MELDCODE_V1, roles=ROLES) == []
     protocols.check_all()  # what CasesConfig.ready() runs at start-up
 
 
 def test_the_small_example_is_consistent() -> None:
-    assert problems(tiny()) == []
+    assert problems(tiny(), roles=ROLES) == []
 
 
 BROKEN: list[tuple[str, Callable[[], Protocol], str]] = [
@@ -285,6 +291,41 @@ BROKEN: list[tuple[str, Callable[[], Protocol], str]] = [
         lambda: tiny(steps=()),
         "tiny v1: has no steps",
     ),
+    (
+        "step for an unknown role",
+        lambda: with_step("talk", role="ib"),
+        "tiny v1: names unknown role 'ib'",
+    ),
+    (
+        "started by an unknown role",
+        lambda: tiny(starters=("care_coordinator", "janitor")),
+        "tiny v1: names unknown role 'janitor'",
+    ),
+    (
+        "term escalating to an unknown role",
+        lambda: with_step("talk", terms=(Term("step", "Praten", 7, escalate_to=("principal",)),)),
+        "tiny v1: names unknown role 'principal'",
+    ),
+    (
+        "step with an unknown phase",
+        lambda: with_step("follow", phase="closed"),
+        "tiny v1: step 'follow' has unknown phase 'closed'",
+    ),
+    (
+        "duplicate shortcut",
+        lambda: tiny(
+            shortcuts=(
+                Shortcut("acute", "Acuut", "follow"),
+                Shortcut("acute", "Nog eens", "follow"),
+            )
+        ),
+        "tiny v1: shortcut 'acute' is defined twice",
+    ),
+    (
+        "step requiring records only a later step offers",
+        lambda: with_step("talk", records=()),
+        "tiny v1: step 'talk' requires records only later steps offer",
+    ),
 ]
 
 
@@ -292,7 +333,7 @@ BROKEN: list[tuple[str, Callable[[], Protocol], str]] = [
 def test_a_broken_definition_names_its_fault(
     fault: str, make: Callable[[], Protocol], message: str
 ) -> None:
-    assert message in problems(make()), fault
+    assert message in problems(make(), roles=ROLES), fault
 
 
 @pytest.mark.parametrize(
@@ -308,12 +349,31 @@ def test_a_broken_definition_names_its_fault(
             ),
             ["tiny v1: step 'orphan' cannot be reached"],
         ),
+        (
+            lambda: tiny(steps=tuple(dataclasses.replace(s, role="ib") for s in tiny().steps)),
+            ["tiny v1: names unknown role 'ib'"],  # once, however often it is named
+        ),
+        (
+            lambda: with_step("talk", records=()),
+            ["tiny v1: step 'talk' requires records only later steps offer"],
+        ),
     ],
 )
 def test_a_single_fault_gives_a_single_message(
     make: Callable[[], Protocol], expected: list[str]
 ) -> None:
-    assert problems(make()) == expected
+    assert problems(make(), roles=ROLES) == expected
+
+
+def test_roles_are_only_checked_when_the_roles_are_given() -> None:
+    """lib.protocols knows no roles of its own: the app passes them (check_all)."""
+    assert problems(with_step("talk", role="ib")) == []
+    assert problems(with_step("talk", role="ib"), roles=["ib", "care_coordinator"]) == []
+
+
+def test_check_all_checks_the_roles_of_the_app() -> None:
+    with pytest.raises(ImproperlyConfigured, match="names unknown role 'ib'"):
+        protocols.check_all([with_step("talk", role="ib")])
 
 
 def test_check_all_refuses_a_broken_definition_naming_each_problem() -> None:
@@ -382,3 +442,61 @@ def test_the_api_starts_new_cases_on_the_current_version(world, monkeypatch) -> 
     created = client.post("/api/v1/cases", body, content_type="application/json").json()
     assert created["version"] == 2
     assert client.get(f"/api/v1/cases/{old.pk}").json()["version"] == 1
+
+
+# --- record values (lib.protocols.field_errors) ----------------------------------------------
+
+ON_DAY = dt.date(2026, 11, 21)
+DATES = RecordKind(
+    "dates",
+    "Data",
+    (
+        Field("held_on", "Wanneer", "date", past_only=True),
+        Field("review_on", "Evaluatie", "date", required=False),
+        Field("score", "Score", "int", required=False, min_value=1, max_value=10),
+        Field("who", "Wie", "choice", required=False, choices=(("a", "A"), ("b", "B"))),
+    ),
+)
+FAR = dt.timedelta(days=OLDEST_DAYS)
+DAY = dt.timedelta(days=1)
+
+# "A date more than 20 years away is a typing error": too_old / too_far; a date that must
+# lie in the past and lies in the future: future.
+FIELD_CASES = [
+    # (id, values, errors)
+    ("all fine", {"held_on": ON_DAY, "review_on": ON_DAY + DAY, "score": 5}, {}),
+    ("required date missing", {"review_on": ON_DAY}, {"held_on": "required"}),
+    ("past-only date tomorrow", {"held_on": ON_DAY + DAY}, {"held_on": "future"}),
+    ("past-only date far ahead: future", {"held_on": ON_DAY + FAR + DAY}, {"held_on": "future"}),
+    ("20 years ago: fine", {"held_on": ON_DAY - FAR}, {}),
+    ("more than 20 years ago", {"held_on": ON_DAY - FAR - DAY}, {"held_on": "too_old"}),
+    ("a typo for this year", {"held_on": dt.date(1926, 11, 21)}, {"held_on": "too_old"}),
+    ("20 years ahead: fine", {"held_on": ON_DAY, "review_on": ON_DAY + FAR}, {}),
+    (
+        "more than 20 years ahead",
+        {"held_on": ON_DAY, "review_on": ON_DAY + FAR + DAY},
+        {"review_on": "too_far"},
+    ),
+    (
+        "far back in a future-allowed field",
+        {"held_on": ON_DAY, "review_on": ON_DAY - FAR - DAY},
+        {"review_on": "too_old"},
+    ),
+    ("out of range", {"held_on": ON_DAY, "score": 11}, {"score": "range"}),
+    ("unknown choice", {"held_on": ON_DAY, "who": "c"}, {"who": "choice"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "errors"), [c[1:] for c in FIELD_CASES], ids=[c[0] for c in FIELD_CASES]
+)
+def test_field_errors(values: dict[str, object], errors: dict[str, str]) -> None:
+    assert field_errors(DATES, values, ON_DAY) == errors
+
+
+def test_every_field_error_code_has_a_dutch_message() -> None:
+    codes = {"required", "range", "choice", "future", "too_old", "too_far"}
+    messages = actions.field_messages()
+    assert codes <= set(messages)
+    assert messages["too_old"] == "Deze datum ligt te ver in het verleden. Controleer het jaartal."
+    assert messages["too_far"] == "Deze datum ligt te ver in de toekomst. Controleer het jaartal."

@@ -1,6 +1,6 @@
 """A Meldcode case walked through the pages: the care coordinator starts it from a handed-over
-concern and takes it through the five steps, help, question 5, monitoring, to closed.
-axe-core on the case page and the decision page."""
+concern and takes it through the five steps, help (with a correction of the first signal),
+question 5, monitoring, to closed. axe-core on the case page and the decision page."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from tests.browser.helpers import SCREENSHOTS
 
 from vangnet.cases.models import Case, CaseRecord
 from vangnet.concerns.actions import do_handover
@@ -156,10 +157,38 @@ def test_care_coordinator_walks_a_case_from_hand_over_to_closed(page_as, world, 
     page.get_by_label("Afgestemd met Veilig Thuis").check()
     page.get_by_label("Evaluatie van de hulp op").fill((today + dt.timedelta(days=42)).isoformat())
     save(page)
+    # the help is evaluated before question 5 is answered
+    record(page, "Evaluatie")
+    page.get_by_label("Datum").fill(today.isoformat())
+    page.get_by_label("Aanwezig").fill("Moeder, gezinscoach, intern begeleider")
+    page.get_by_label("Hoe gaat het met de veiligheid en het welzijn van het kind?").fill(
+        "Het is rustiger thuis; Anna slaapt beter."
+    )
+    save(page)
+
+    # a record is never changed: the signal of step 1 is corrected with a new record
+    page.get_by_role("link", name=re.compile(r"^Corrigeren\W+Signaal")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Corrigeren: Signaal")
+    expect(page.locator(".case-correcting")).to_contain_text("U corrigeert de vastlegging van")
+    what = page.get_by_label("Wat is er gezien of gehoord?")
+    expect(what).to_have_value(re.compile("blauwe plek op de bovenarm"))
+    what.fill("Anna had een blauwe plek op de linker bovenarm en schrok toen ik haar aanraakte.")
+    page.get_by_role("button", name="Correctie vastleggen").click()
+    expect(page.locator(".messages")).to_contain_text("Gecorrigeerd: Signaal")
+    corrected = page.locator(".case-record.is-corrected")
+    expect(corrected).to_contain_text("Gecorrigeerd op")
+    expect(corrected).to_contain_text("blauwe plek op de bovenarm")  # still readable
+    expect(page.locator(".case-record.is-correction")).to_contain_text(
+        "Correctie van de vastlegging van"
+    )
+    shot(page, "4b-correction")
+    corrected.screenshot(path=str(SCREENSHOTS / "cases-corrected-record.png"))
+    assert not violations(page), violations(page)
+
     page.get_by_role("link", name="Besluit nemen met het afwegingskader").click()
     expect(page.locator("[data-question=q1]")).to_contain_text("dit antwoord blijft staan")
     answer(page, "q5", "Ja", "Na zes weken is het rustig thuis.", partner=True)
-    shot(page, "4b-question-5")
+    shot(page, "4c-question-5")
     page.get_by_role("button", name="Uitkomst bekijken").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("Uitkomst"))).to_have_text(
         "Uitkomst: Hulp afsluiten met afspraken over volgen"

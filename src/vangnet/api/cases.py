@@ -178,7 +178,7 @@ def _step_out(definition: Protocol, case: Case, counts: Counter[str]) -> dict[st
 def _case_out(case: Case, counts: Counter[str] | None = None) -> dict[str, Any]:
     definition = case.definition
     if counts is None:
-        counts = Counter(case.records.values_list("kind", flat=True))
+        counts = actions.record_counts(case)
     return {
         "id": case.pk,
         "reference": case.reference,
@@ -230,7 +230,7 @@ def _decision_out(definition: Protocol, item: CaseRecord) -> dict[str, Any]:
 def _detail_out(case: Case, steps: list[CaseStep], records: list[CaseRecord]) -> dict[str, Any]:
     definition = case.definition
     trees = {t.key for t in definition.trees}
-    counts = Counter(r.kind for r in records)
+    counts = actions.record_counts(case)
     return {
         **_case_out(case, counts),
         "opened_by": case.opened_by.full_name,
@@ -342,30 +342,39 @@ def case_decision(request: AuthedRequest, case_id: int, payload: DecisionIn) -> 
     if case.is_closed:
         return Status(409, {"detail": _("Dit traject is afgesloten.")})
     step = definition.step(case.current_step)
+    if not access.can_direct_case(request.user, case, step.role):
+        return Status(403, {"detail": _direct_refused(case, step.role)})
     if not step.decision:
         message = _("Het traject staat bij ‘%(step)s’; in die stap wordt geen besluit genomen.")
         return Status(409, {"detail": message % {"step": step.title}})
     tree = definition.tree(step.decision)
-    answers = payload.answers()
-    evaluation, errors = decision_input_errors(
-        tree, answers, payload.rationale, payload.with_veilig_thuis
-    )
+    rename = {f"rationale_{q.key}": f"rationale.{q.key}" for q in tree.questions}
+    try:
+        # at the help step the answers of the decision that led there stand: they may be
+        # left out, and changing one is refused per field
+        answers, rationale = actions.with_fixed_answers(
+            case, tree, payload.answers(), dict(payload.rationale)
+        )
+    except ValidationError as exc:
+        return Status(422, {"detail": _errors(exc, rename)})
+    evaluation, errors = decision_input_errors(tree, answers, rationale, payload.with_veilig_thuis)
     if errors:
         return Status(422, {"detail": errors})
     try:
         actions.do_record_decision(
             case,
             answers,
-            {k: v for k, v in payload.rationale.items() if v.strip()},
+            {k: v for k, v in rationale.items() if v.strip()},
             actor=_actor(request),
             discussed_with_partner=dict(payload.with_veilig_thuis),
             expected_step=case.current_step,
         )
+    except PermissionDenied:  # the role was taken away meanwhile
+        return Status(403, {"detail": _direct_refused(case, step.role)})
     except ConflictError:
         message = _("Het traject is intussen gewijzigd. Haal het opnieuw op.")
         return Status(409, {"detail": message})
     except ValidationError as exc:
-        rename = {f"rationale_{q.key}": f"rationale.{q.key}" for q in tree.questions}
         return Status(422, {"detail": _errors(exc, rename)})
     case.refresh_from_db()
     outcome = tree.outcome(evaluation.outcome)
@@ -376,6 +385,13 @@ def case_decision(request: AuthedRequest, case_id: int, payload: DecisionIn) -> 
         "waiting": evaluation.waiting,
         "case": _case_out(case),
     }
+
+
+def _direct_refused(case: Case, role: str) -> str:
+    return _(
+        "Het besluit in deze stap neemt wie de rol ‘%(role)s’ heeft, of de directeur. U kunt "
+        "in dit traject wel vastleggen."
+    ) % {"role": case.pupil.school.board.role_title(role)}
 
 
 def decision_input_errors(

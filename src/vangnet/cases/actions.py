@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -43,6 +43,8 @@ def field_messages() -> dict[str, str]:
         "range": _("Deze waarde valt buiten het toegestane bereik."),
         "choice": _("Kies een van de mogelijkheden."),
         "future": _("Deze datum ligt in de toekomst."),
+        "too_old": _("Deze datum ligt te ver in het verleden. Controleer het jaartal."),
+        "too_far": _("Deze datum ligt te ver in de toekomst. Controleer het jaartal."),
     }
 
 
@@ -60,8 +62,40 @@ def _user(actor: Actor) -> User:
     return actor.user
 
 
-def _counts(case: Case) -> Counter[str]:
-    return Counter(case.records.values_list("kind", flat=True))
+def record_counts(case: Case) -> Counter[str]:
+    """Records per kind, and (under ``FRESH + kind``) those added since the case last
+    entered its current step: what a step's requirements are checked against."""
+    rows = {
+        pk: (kind, step, created_at, corrects_id)
+        for pk, kind, step, created_at, corrects_id in case.records.values_list(
+            "pk", "kind", "step", "created_at", "corrects_id"
+        )
+    }
+    corrected = {row[3] for row in rows.values() if row[3] is not None}
+
+    def fresh(pk: int) -> bool:
+        # a correction is as fresh as the record it corrects (correcting an old report
+        # is not a new report)
+        _kind, step, created_at, corrects_id = rows[pk]
+        while corrects_id is not None and corrects_id in rows:
+            _kind, step, created_at, corrects_id = rows[corrects_id]
+        return step == case.current_step and created_at >= case.step_entered_at
+
+    counts: Counter[str] = Counter()
+    for pk, (kind, _step, _created_at, _corrects) in rows.items():
+        if pk in corrected:
+            continue
+        counts[kind] += 1
+        if fresh(pk):
+            counts[engine.FRESH + kind] += 1
+    return counts
+
+
+def _direct(case: Case, definition: Protocol, actor: Actor) -> None:
+    """Completing, deciding and shortcuts need the step's responsible role."""
+    role = definition.step(case.current_step).role
+    if not access.can_direct_case(_user(actor), case, role):
+        raise PermissionDenied
 
 
 def _bump(case: Case, **changes: Any) -> None:
@@ -92,8 +126,6 @@ def do_open_case(
     definition = protocols.current(protocol_key)
     user = _user(actor)
     if not access.can_start_case(user, pupil, definition.starters):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     if origin_concern is not None and origin_concern.pupil_id != pupil.pk:
         raise ValidationError({"origin_concern": _("Deze zorg gaat over een andere leerling.")})
@@ -181,10 +213,11 @@ def do_complete_step(case: Case, *, actor: Actor, expected_step: str | None = No
     definition = case.definition
     with transaction.atomic():
         case = _locked(case, expected_step)
+        _direct(case, definition, actor)
         step = definition.step(case.current_step)
         if step.decision:
             raise ValidationError(_("Deze stap wordt afgerond met een besluit."))
-        missing = engine.unmet(step, _counts(case))
+        missing = engine.unmet(step, record_counts(case))
         if missing:
             raise ValidationError([str(m) for m in missing])
         record(
@@ -212,6 +245,7 @@ def do_take_shortcut(case: Case, key: str, *, reason: str, actor: Actor) -> Case
     definition = case.definition
     with transaction.atomic():
         case = _locked(case)
+        _direct(case, definition, actor)
         _take_shortcut(case, definition, key, reason, actor)
     return case
 
@@ -248,19 +282,33 @@ def do_add_record(
     *,
     actor: Actor,
     expected_step: str | None = None,
+    corrects: CaseRecord | None = None,
 ) -> CaseRecord:
     """Add a record the current step offers. ``data`` holds Python values (dates as
-    ``datetime.date``); they are stored as JSON (dates as ISO strings)."""
+    ``datetime.date``); they are stored as JSON (dates as ISO strings).
+
+    With ``corrects`` the record replaces an earlier one of the same kind (at any step
+    while the case is open); the earlier one stays, marked as corrected."""
     definition = case.definition
     user = _user(actor)
     with transaction.atomic():
         case = _locked(case, expected_step)
         step = definition.step(case.current_step)
-        if kind_key not in step.records:
+        if corrects is not None:
+            if kind_key not in {k.key for k in definition.record_kinds}:
+                raise ValidationError(
+                    _("Een besluit wordt niet gecorrigeerd: neem een nieuw besluit.")
+                )
+            corrected = CaseRecord.objects.select_for_update().filter(pk=corrects.pk).first()
+            if corrected is None or corrected.case_id != case.pk or corrected.kind != kind_key:
+                raise ValidationError(_("Deze vastlegging hoort niet bij dit traject."))
+            if corrected.corrections.exists():
+                raise ValidationError(_("Deze vastlegging is al gecorrigeerd."))
+        elif kind_key not in step.records:
             raise ValidationError(_("Dit kan in deze stap niet worden vastgelegd."))
         kind = definition.record_kind(kind_key)
         waived = case.acute and any(s.waives_needs for s in definition.shortcuts)
-        blocked = engine.blocked(kind, _counts(case), waived=waived)
+        blocked = [] if corrects else engine.blocked(kind, record_counts(case), waived=waived)
         if blocked:
             raise ValidationError([str(m) for m in blocked])
         errors = engine.field_errors(kind, data, timezone.localdate())
@@ -269,15 +317,33 @@ def do_add_record(
             raise ValidationError({name: messages[code] for name, code in errors.items()})
         stored = {f.name: _jsonable(data.get(f.name)) for f in kind.fields}
         item = CaseRecord.objects.create(
-            case=case, kind=kind_key, step=step.key, data=stored, created_by=user
+            case=case,
+            kind=kind_key,
+            step=step.key,
+            data=stored,
+            created_by=user,
+            corrects=corrects,
         )
+        if corrects is not None:
+            # the corrected record's dates no longer stand: its open tasks lapse
+            CaseTask.objects.filter(source=corrects, done_at__isnull=True).update(
+                done_at=timezone.now(),
+                done_by=user,
+                done_note=_("Vervallen: de vastlegging is gecorrigeerd."),
+            )
         scheduled = _schedule(case, kind, data, item, user)
         _bump(case)
         record(
             actor,
             EventType.CASE_RECORD_ADDED,
             **about_case(case),
-            data={"kind": kind_key, "step": step.key, "record": item.pk, "tasks": scheduled},
+            data={
+                "kind": kind_key,
+                "step": step.key,
+                "record": item.pk,
+                "corrects": corrects.pk if corrects else None,
+                "tasks": scheduled,
+            },
         )
     return item
 
@@ -365,10 +431,12 @@ def do_record_decision(
     user = _user(actor)
     with transaction.atomic():
         case = _locked(case, expected_step)
+        _direct(case, definition, actor)
         step = definition.step(case.current_step)
         if not step.decision:
             raise ValidationError(_("In deze stap wordt geen besluit genomen."))
         tree = definition.tree(step.decision)
+        answers, rationale = with_fixed_answers(case, tree, dict(answers), dict(rationale))
         # a multi-part question is justified once, under the question's key
         for question in tree.questions:
             if question.parts and not rationale.get(question.key):
@@ -384,14 +452,17 @@ def do_record_decision(
                 _("Met deze antwoorden blijft het traject in deze stap: %(outcome)s.")
                 % {"outcome": outcome.label}
             )
-        missing = engine.unmet(step, _counts(case))
+        missing = engine.unmet(step, record_counts(case))
         if missing:
             raise ValidationError([str(m) for m in missing])
         given = {k: v for k, v in answers.items() if v is not None}
         kept_rationale = {k: rationale[k].strip() for k in evaluation.path}
+        fixed = fixed_decision(case, tree)
+        marks = dict(fixed.data.get("with_partner", {})) if fixed else {}
+        marks.update(discussed_with_partner or {})
         partner = {
             k: bool(v)
-            for k, v in (discussed_with_partner or {}).items()
+            for k, v in marks.items()
             if k in evaluation.path and (q := tree.question(k)) is not None and q.with_partner
         }
         item = CaseRecord.objects.create(
@@ -418,6 +489,43 @@ def do_record_decision(
     return item
 
 
+def fixed_decision(case: Case, tree: engine.DecisionTree) -> CaseRecord | None:
+    """The decision that brought the case to its current step and waits on a later
+    question (the afwegingskader's help outcome): its answers stand."""
+    last = case.records.filter(kind=tree.key).order_by("-created_at", "-id").first()
+    if last is None or not last.data.get("waiting"):
+        return None
+    outcome = tree.outcome(last.data.get("outcome", ""))
+    return last if outcome is not None and outcome.next_step == case.current_step else None
+
+
+def with_fixed_answers(
+    case: Case,
+    tree: engine.DecisionTree,
+    answers: dict[str, bool | None],
+    rationale: dict[str, str],
+) -> tuple[dict[str, bool | None], dict[str, str]]:
+    """Fill in the answers of the decision the case waits on; refuse changed ones."""
+    fixed = fixed_decision(case, tree)
+    if fixed is None:
+        return answers, rationale
+    errors: dict[str, str] = {}
+    for key, value in fixed.data.get("answers", {}).items():
+        if answers.get(key) is not None and answers[key] != value:
+            errors[key] = _(
+                "Deze vraag is al beantwoord in het besluit van %(date)s; dat antwoord blijft "
+                "staan. Beantwoord alleen de vraag die nog open is."
+            ) % {"date": timezone.localtime(fixed.created_at).strftime("%d-%m-%Y")}
+        answers[key] = value
+    for key, text in fixed.data.get("rationale", {}).items():
+        rationale.setdefault(key, text)
+        if not (rationale.get(key) or "").strip():
+            rationale[key] = text
+    if errors:
+        raise ValidationError(errors)
+    return answers, rationale
+
+
 # --- people and tasks -----------------------------------------------------------------------
 
 
@@ -442,7 +550,9 @@ def do_add_member(case: Case, user: User, *, kind: str, actor: Actor) -> CaseMem
 
 def do_remove_member(case: Case, member: CaseMember, *, actor: Actor) -> None:
     with transaction.atomic():
-        owners = case.members.select_for_update().filter(kind=CaseMember.Kind.OWNER)
+        # lock the case: two removals at once must not leave it without an owner
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        owners = case.members.filter(kind=CaseMember.Kind.OWNER)
         if member.kind == CaseMember.Kind.OWNER and owners.count() <= 1:
             raise ValidationError(
                 _("Een traject heeft altijd een eigenaar. Maak eerst een ander eigenaar.")

@@ -57,6 +57,8 @@ def do_record_consent(pupil: Pupil, data: ConsentInput, *, actor: Actor) -> Cons
         errors["recipient"] = _("Kies een partner van de sociale kaart van uw bestuur.")
     if data.given_on > timezone.localdate():
         errors["given_on"] = _("Deze datum ligt in de toekomst.")
+    elif data.given_on < pupil.date_of_birth:
+        errors["given_on"] = _("Deze datum ligt vóór de geboortedatum van de leerling.")
     if data.valid_until and data.valid_until < data.given_on:
         errors["valid_until"] = _("De einddatum ligt vóór de datum van de toestemming.")
     for name in ("what", "purpose", "provider"):
@@ -177,6 +179,18 @@ def do_record_exchange(pupil: Pupil, data: ExchangeInput, *, actor: Actor) -> Ex
         errors["direction"] = _("Kies of de school informatie gaf of ontving.")
     if data.case is not None and data.case.pupil_id != pupil.pk:
         errors["case"] = _("Dit traject gaat over een andere leerling.")
+    if (
+        data.partner.kind == Partner.Kind.VEILIG_THUIS
+        and data.direction == ExternalExchange.Direction.SENT
+        and data.case is None
+    ):
+        # what goes to Veilig Thuis about a named pupil is a Meldcode matter: it belongs to
+        # the case, where only its members read it
+        errors["case"] = _(
+            "Informatie aan Veilig Thuis leg je vast bij het zorgtraject (Meldcode) van de "
+            "leerling: open het traject en kies daar ‘Uitwisseling vastleggen’. Anoniem "
+            "advies vragen leg je vast als overleg in het traject."
+        )
     rule = sharing_rule(pupil, data)
     sent = data.direction == ExternalExchange.Direction.SENT
     if not rule.allowed and sent and "partner" not in errors:
@@ -187,7 +201,9 @@ def do_record_exchange(pupil: Pupil, data: ExchangeInput, *, actor: Actor) -> Ex
     if errors:
         raise ValidationError(errors)
     # Receiving information needs no consent of the school; it is recorded as received.
-    basis = rule.basis or ExternalExchange.Basis.RECEIVED
+    basis: str = rule.basis or ExternalExchange.Basis.RECEIVED
+    if data.direction == ExternalExchange.Direction.RECEIVED and rule.basis != "consent":
+        basis = ExternalExchange.Basis.RECEIVED
     with transaction.atomic():
         exchange = ExternalExchange.objects.create(
             pupil=pupil,

@@ -49,6 +49,16 @@ class Shown:
     label: str
     values: list[tuple[str, str, bool]] = field(default_factory=list)  # label, value, long
     decision: dict[str, Any] | None = None
+    # a record is never changed: a correction is a new record of the same kind that points
+    # to the one it corrects; both stay in the history
+    correction: CaseRecord | None = None  # the record that corrected this one
+    original: CaseRecord | None = None  # the record this one corrects
+    known: bool = False  # a record kind the definition knows (decisions: no)
+
+    @property
+    def correctable(self) -> bool:
+        """Whether the page may offer to correct it (the caller checks who and when)."""
+        return self.known and self.correction is None
 
 
 def yes_no(value: object) -> str:
@@ -102,7 +112,7 @@ def shown(definition: Protocol, item: CaseRecord) -> Shown:
         text = value_text(spec, item.data.get(spec.name))
         if text:
             values.append((str(spec.label), text, spec.kind == "text"))
-    return Shown(item, str(kind.label), values=values)
+    return Shown(item, str(kind.label), values=values, known=True)
 
 
 def via_label(definition: Protocol, visit: CaseStep) -> str:
@@ -134,6 +144,8 @@ def history(
         }
         for visit in visits
     ]
+    by_pk = {item.pk: item for item in records}
+    corrected_by = {item.corrects_id: item for item in records if item.corrects_id}
     for item in records:
         target = None
         for group in groups:
@@ -144,7 +156,10 @@ def history(
             target = next((g for g in groups if g["visit"].step == item.step), None)
         if target is None:  # pragma: no cover - every record is added in a visited step
             continue
-        target["records"].append(shown(definition, item))
+        row = shown(definition, item)
+        row.correction = corrected_by.get(item.pk)
+        row.original = by_pk.get(item.corrects_id) if item.corrects_id else None
+        target["records"].append(row)
     for group in groups:
         group["records"].reverse()
     groups.reverse()

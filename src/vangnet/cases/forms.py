@@ -219,6 +219,19 @@ class CaseRecordForm(OnceFormMixin):
         for spec in kind.fields:
             self.fields[spec.name] = _record_field(spec, kind, self.today)
 
+    @staticmethod
+    def initial_from(kind: RecordKind, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored record's values as the form's starting values (for a correction)."""
+        initial: dict[str, Any] = {}
+        for spec in kind.fields:
+            value = data.get(spec.name)
+            if value is None or value == "":
+                continue
+            if spec.kind == "bool" and spec.required:  # a yes/no question
+                value = "yes" if value else "no"
+            initial[spec.name] = value
+        return initial
+
     def record_fields(self) -> list[forms.BoundField]:
         return [self[spec.name] for spec in self.kind.fields]
 

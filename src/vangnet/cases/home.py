@@ -12,6 +12,8 @@ more: the section then links to the task list) in two queries (tasks: the rows a
 counts; cases: the rows and which of them are behind; directors: the late terms grouped by
 case, then those cases): the page's query count does not grow with the number of cases or
 tasks. Links and the texts that vary per row are prepared here, not in the template.
+
+When a section shows a row, :func:`record_listed` writes one ``CASES_LISTED`` read event.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +30,14 @@ from django.utils.translation import gettext, ngettext
 
 from vangnet.cases.models import Case, CaseMember, CaseTask
 from vangnet.core import access
+from vangnet.core.audit import Actor, record
+from vangnet.core.models import EventType
 from vangnet.core.roles import SCHOOL_WIDE_ROLES, Role
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
     from vangnet.core.access import Scope
+    from vangnet.core.http import AuthedRequest
 
 SHOWN = 20
 DUE_DAYS_AHEAD = 7
@@ -125,6 +131,23 @@ def home_sections(user: User, scope: Scope) -> dict[str, Any]:
     if directed:
         context["cases_behind"] = _cases_behind(user, directed, today)
     return context
+
+
+def record_listed(request: AuthedRequest, scope: Scope, context: dict[str, Any]) -> None:
+    """The sections name pupils and their case's step: one read event (counts only, no
+    names), committed before the page is rendered; nothing when they show no row."""
+    cases = sum(len(context[k].rows) for k in ("my_cases", "cases_behind") if k in context)
+    tasks = len(context["case_tasks"].rows) if "case_tasks" in context else 0
+    if not cases and not tasks:
+        return
+    with transaction.atomic():
+        record(
+            Actor.from_request(request),
+            EventType.CASES_LISTED,
+            board_id=min(scope.all_board_ids) if scope.all_board_ids else None,
+            object_type="cases",
+            data={"page": "home", "cases": cases, "tasks": tasks},
+        )
 
 
 def _cases_behind(user: User, schools: frozenset[int], today: dt.date) -> Rows:

@@ -303,10 +303,14 @@ def case_member_remove(request: AuthedRequest, case_id: int, member_id: int) -> 
     case = access.access_case(user, case_id)
     if not access.can_manage_case_members(user, case):
         raise PermissionDenied
+    url = reverse("case_members", args=[case.pk])
     member = case.members.select_related("user").filter(pk=member_id).first()
     if member is None:
-        raise Http404
-    url = reverse("case_members", args=[case.pk])
+        if CaseMember.objects.filter(pk=member_id).exists():
+            raise Http404  # someone in another case: not to be touched from here
+        # a second click on "verwijderen" (or a stale page): the membership is gone
+        messages.info(request, _("Deze collega was al verwijderd."))
+        return HttpResponseRedirect(url)
     try:
         actions.do_remove_member(case, member, actor=Actor.from_request(request))
     except ValidationError as exc:

@@ -306,10 +306,12 @@ def _informed(facts: _Facts) -> str:
                 % {"date": _on(r.data.get("reported_on"))}
             )
         else:
-            why = str(r.data.get("parents_not_told_why") or "").strip()
+            # the reason stays in the case: it may name people or a threat
             lines.append(
-                _("De ouders zijn niet vooraf ingelicht over de melding bij Veilig Thuis.")
-                + (" " + _("Reden: %(why)s") % {"why": why} if why else "")
+                _(
+                    "De ouders zijn niet vooraf ingelicht over de melding bij Veilig Thuis; "
+                    "de reden staat in het traject."
+                )
             )
     for c in facts.of("conversation"):
         lines.append(

@@ -7,7 +7,6 @@ Every page is built from the case's protocol definition; the views call the acti
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -31,7 +30,7 @@ from vangnet.cases.forms import (
     DecisionForm,
     StepForm,
 )
-from vangnet.cases.models import Case, CaseTask
+from vangnet.cases.models import Case, CaseRecord, CaseTask
 from vangnet.cases.people_views import case_tasks_context
 from vangnet.concerns.models import Concern
 from vangnet.core import access
@@ -121,6 +120,17 @@ def _dossier(user: User, pupil: Pupil) -> dict[str, Any]:
 
 def _role_title(case: Case, role: str) -> str:
     return case.pupil.school.board.role_title(role)
+
+
+def _require_direct(user: User, case: Case) -> None:
+    """Completing a step, deciding and the acute route are for members who hold the current
+    step's responsible role (a teacher added to the case records, but does not decide).
+    A closed case is left to the page, which says so."""
+    if case.is_closed:
+        return
+    role = case.definition.step(case.current_step).role
+    if not access.can_direct_case(user, case, role):
+        raise PermissionDenied
 
 
 # --- starting a case ----------------------------------------------------------------------
@@ -221,7 +231,7 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
     definition = case.definition
     records = list(case.records.select_related("created_by"))
     visits = list(case.steps.select_related("entered_by"))
-    counts = Counter(r.kind for r in records)
+    counts = actions.record_counts(case)
     can_work = not case.is_closed and access.can_work_on_case(user, case)
     step: Step | None = None if case.is_closed else definition.step(case.current_step)
     context: dict[str, Any] = {
@@ -257,7 +267,9 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
             ).order_by("due_on", "id")
         ),
     }
-    if can_work:
+    # completing, deciding and the acute route: only members who hold the step's role
+    context["can_direct"] = can_work and access.can_direct_case(user, case, step.role)
+    if context["can_direct"]:
         shortcut = _acute_shortcut(definition)
         context |= {
             "step_form": None if step.decision else StepForm(initial={"step": step.key}),
@@ -304,21 +316,30 @@ def case_record_add(request: AuthedRequest, case_id: int, kind: str) -> HttpResp
         record_kind = definition.record_kind(kind)
     except KeyError:
         raise Http404 from None
+    # ?corrigeert=<id>: a new record of the same kind that corrects an earlier one
+    corrects = _corrected(case, kind, request.GET.get("corrigeert"))
     if request.method == "GET":
         # A stale link (the step moved on, or the case closed): back to the case page.
         if case.is_closed:
             messages.info(request, _("Dit traject is afgesloten; er kan niets meer bij."))
             return HttpResponseRedirect(_case_url(case))
-        if kind not in definition.step(case.current_step).records:
+        if corrects is not None and corrects.corrections.exists():
+            messages.info(
+                request,
+                _("Deze vastlegging is al gecorrigeerd. Corrigeer zo nodig de correctie."),
+            )
+            return HttpResponseRedirect(_case_url(case, f"vastlegging-{corrects.pk}"))
+        if corrects is None and kind not in definition.step(case.current_step).records:
             messages.info(
                 request,
                 _("‘%(kind)s’ kan in deze stap niet worden vastgelegd.")
                 % {"kind": record_kind.label},
             )
             return HttpResponseRedirect(_case_url(case))
-    form = CaseRecordForm(
-        request.POST or None, kind=record_kind, initial={"step": case.current_step}
-    )
+    initial: dict[str, Any] = {"step": case.current_step}
+    if corrects is not None:
+        initial |= CaseRecordForm.initial_from(record_kind, corrects.data)
+    form = CaseRecordForm(request.POST or None, kind=record_kind, initial=initial)
     if request.method == "POST" and form.is_valid():
 
         def add() -> str:
@@ -327,7 +348,9 @@ def case_record_add(request: AuthedRequest, case_id: int, kind: str) -> HttpResp
                 kind,
                 form.data_for_action(),
                 actor=Actor.from_request(request),
-                expected_step=form.cleaned_data["step"],
+                # a correction may be made in any step: a step moving on does not matter
+                expected_step=None if corrects else form.cleaned_data["step"],
+                corrects=corrects,
             )
             return _case_url(case, f"vastlegging-{item.pk}")
 
@@ -339,10 +362,11 @@ def case_record_add(request: AuthedRequest, case_id: int, kind: str) -> HttpResp
             _add_errors(form, exc)
         else:
             if created:
-                messages.success(request, _("Vastgelegd: %(kind)s.") % {"kind": record_kind.label})
+                done = _("Gecorrigeerd: %(kind)s.") if corrects else _("Vastgelegd: %(kind)s.")
+                messages.success(request, done % {"kind": record_kind.label})
             return HttpResponseRedirect(url)
     step = None if case.is_closed else definition.step(case.current_step)
-    counts = Counter(case.records.values_list("kind", flat=True))
+    counts = actions.record_counts(case)
     waived = case.acute and any(s.waives_needs for s in definition.shortcuts)
     show_dossier = step is not None and step.shows_history
     context: dict[str, Any] = {
@@ -352,12 +376,24 @@ def case_record_add(request: AuthedRequest, case_id: int, kind: str) -> HttpResp
         "step": step,
         "kind": record_kind,
         "form": form,
-        "blocked": engine.blocked(record_kind, counts, waived=waived),
+        "corrects": corrects,
+        "blocked": [] if corrects else engine.blocked(record_kind, counts, waived=waived),
         "dossier": _dossier(user, case.pupil) if show_dossier else None,
     }
     if request.method == "GET":
-        _record_read(request, page=f"record:{kind}", case=case, dossier=show_dossier)
+        page = f"correct:{kind}" if corrects else f"record:{kind}"
+        _record_read(request, page=page, case=case, dossier=show_dossier)
     return render(request, "cases/case_record_form.html", context)
+
+
+def _corrected(case: Case, kind: str, raw: str | None) -> CaseRecord | None:
+    """The record of this case and kind that ``?corrigeert=`` names; 404 for any other."""
+    if raw is None:
+        return None
+    try:
+        return case.records.select_related("created_by").get(pk=int(raw), kind=kind)
+    except (ValueError, OverflowError, CaseRecord.DoesNotExist):
+        raise Http404 from None
 
 
 # --- completing a step -------------------------------------------------------------------
@@ -368,6 +404,7 @@ def case_record_add(request: AuthedRequest, case_id: int, kind: str) -> HttpResp
 def case_complete_step(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     case = access.access_case(user, case_id, for_write=True)
+    _require_direct(user, case)
     definition = case.definition
     back = _case_url(case)
     form = StepForm(request.POST)
@@ -485,6 +522,7 @@ def _waiting_question(tree: DecisionTree, outcome_key: str) -> Question | None:
 def case_decision(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     case = access.access_case(user, case_id, for_write=True)
+    _require_direct(user, case)
     definition = case.definition
     posted = request.method == "POST"
     step_key = request.POST.get("step", "") if posted else case.current_step
@@ -610,7 +648,7 @@ def _check_decision(case: Case, step: Step, form: DecisionForm) -> engine.Outcom
         target = question.answer_keys[0] if question else None
         form.add_error(target if target in form.fields else None, message)
         return None
-    unmet = engine.unmet(step, Counter(case.records.values_list("kind", flat=True)))
+    unmet = engine.unmet(step, actions.record_counts(case))
     if unmet:
         form.add_error(
             None,
@@ -629,6 +667,7 @@ def _check_decision(case: Case, step: Step, form: DecisionForm) -> engine.Outcom
 def case_acute(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     case = access.access_case(user, case_id, for_write=True)
+    _require_direct(user, case)
     definition = case.definition
     shortcut = _acute_shortcut(definition)
     if shortcut is None:

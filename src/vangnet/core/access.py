@@ -405,7 +405,9 @@ def colleagues_for_sharing(user: User, pupil: Pupil) -> QuerySet[User]:
 #
 # * a case's content: its owners and the colleagues explicitly added to it (while they
 #   still work at the pupil's school), and the director of the pupil's school;
-# * changing a case (records, steps, decisions, tasks): owners and added colleagues;
+# * changing a case (records, tasks): owners and added colleagues; completing steps,
+#   deciding and shortcuts: those of them who hold the step's responsible role (or the
+#   director);
 # * who is in a case: its owners and the director (the director can take a case over);
 # * that a case exists, and what a colleague is asked to do: whoever may open the pupil;
 # * starting a case: the roles the protocol names, at the pupil's school;
@@ -453,6 +455,15 @@ def case_member_ids(case: Case) -> dict[int, str]:
 def can_work_on_case(user: User, case: Case) -> bool:
     return user.pk in case_member_ids(case) and case.school_id in scope_of(user).schools(
         Role.TEACHER, *SCHOOL_WIDE_ROLES
+    )
+
+
+def can_direct_case(user: User, case: Case, role: str) -> bool:
+    """Completing a step, deciding and taking a shortcut: a member who holds the step's
+    responsible ``role`` at the pupil's school, or the school's director who took the case
+    over (a colleague added to the case, e.g. a teacher, records but does not decide)."""
+    return can_work_on_case(user, case) and case.school_id in scope_of(user).schools(
+        role, Role.SAFETY_OFFICER
     )
 
 
@@ -527,9 +538,14 @@ def visible_consents(user: User) -> QuerySet[Consent]:
 
 
 def visible_exchanges(user: User) -> QuerySet[ExternalExchange]:
+    """The school's exchanges with outside parties; one that belongs to a case (every
+    report to Veilig Thuis does) only for those who may read that case."""
     from vangnet.cases.models import ExternalExchange
 
-    return ExternalExchange.objects.filter(school_id__in=scope_of(user).schools(*SCHOOL_WIDE_ROLES))
+    return ExternalExchange.objects.filter(
+        Q(case__isnull=True) | Q(case__in=visible_cases(user).values("pk")),
+        school_id__in=scope_of(user).schools(*SCHOOL_WIDE_ROLES),
+    )
 
 
 def can_manage_consent(user: User, pupil: Pupil) -> bool:

@@ -49,8 +49,10 @@ def home(request: AuthedRequest) -> HttpResponse:
 
         context |= home_sections(user, scope)
         from vangnet.cases.home import home_sections as case_sections
+        from vangnet.cases.home import record_listed
 
         context |= case_sections(user, scope)
+        record_listed(request, scope, context)
 
     if scope.has(Role.TEACHER):
         context["my_groups"] = (

@@ -21,6 +21,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 CLOSED = "closed"
+PHASES = frozenset({"open", "monitoring"})
+# Counts of records added since the case (last) entered its current step are kept under
+# this prefix beside the plain counts: ``{"review": 3, "+review": 1}``.
+FRESH = "+"
 
 # Field kinds a record field can have; the web form maps each to a widget.
 FIELD_KINDS = frozenset({"text", "line", "date", "bool", "choice", "int", "choices"})
@@ -46,14 +50,18 @@ class Field:
 
 @dataclass(frozen=True)
 class Requirement:
-    """At least ``count`` records of any of the kinds ``any_of``."""
+    """At least ``count`` records of any of the kinds ``any_of``; with ``fresh``, only
+    records added since the case (last) entered the step count (a new report after the
+    acute route, an evaluation before question 5)."""
 
     any_of: tuple[str, ...]
     message: str
     count: int = 1
+    fresh: bool = False
 
     def met(self, counts: Mapping[str, int]) -> bool:
-        return sum(counts.get(kind, 0) for kind in self.any_of) >= self.count
+        prefix = FRESH if self.fresh else ""
+        return sum(counts.get(prefix + kind, 0) for kind in self.any_of) >= self.count
 
 
 @dataclass(frozen=True)
@@ -204,9 +212,9 @@ class Protocol:
 # --- consistency ----------------------------------------------------------------------------
 
 
-def problems(protocol: Protocol) -> list[str]:
+def problems(protocol: Protocol, roles: Iterable[str] | None = None) -> list[str]:
     """Everything inconsistent in a definition, as sentences naming the part; empty when the
-    definition can be run."""
+    definition can be run. With ``roles``, every role the definition names must be one."""
     found: list[str] = []
     name = f"{protocol.key} v{protocol.version}"
     steps = [s.key for s in protocol.steps]
@@ -241,9 +249,24 @@ def problems(protocol: Protocol) -> list[str]:
         for requirement in kind.needs:
             found.extend(_unknown_kinds(name, f"record kind {kind.key!r}", requirement, kinds))
     offered = {k for s in protocol.steps for k in (*s.records, s.decision) if k}
+    known_roles = set(roles) if roles is not None else None
+    if known_roles is not None:
+        named = {
+            *protocol.starters,
+            *(s.role for s in protocol.steps),
+            *(r for s in protocol.steps for t in s.terms for r in t.escalate_to),
+        }
+        for role in sorted(named - known_roles):
+            found.append(f"{name}: names unknown role {role!r}")
+    for duplicate in _duplicates(s.key for s in protocol.shortcuts):
+        found.append(f"{name}: shortcut {duplicate!r} is defined twice")
+    offered_so_far: set[str] = set()
     reachable = {steps[0]}
     for step in protocol.steps:
         where = f"step {step.key!r}"
+        offered_so_far |= {k for k in (*step.records, step.decision) if k}
+        if step.phase not in PHASES:
+            found.append(f"{name}: {where} has unknown phase {step.phase!r}")
         for kind_key in step.records:
             if kind_key not in kinds:
                 found.append(f"{name}: {where} offers unknown record kind {kind_key!r}")
@@ -251,6 +274,8 @@ def problems(protocol: Protocol) -> list[str]:
             found.extend(_unknown_kinds(name, where, requirement, kinds))
             if not any(k in offered for k in requirement.any_of):
                 found.append(f"{name}: {where} requires records no step offers")
+            elif not any(k in offered_so_far for k in requirement.any_of):
+                found.append(f"{name}: {where} requires records only later steps offer")
         if step.decision:
             if step.decision not in trees:
                 found.append(f"{name}: {where} uses unknown decision tree {step.decision!r}")
@@ -386,11 +411,13 @@ def evaluate(tree: DecisionTree, answers: Mapping[str, bool | None]) -> Evaluati
             outcome, waiting = question.wait_outcome, True
             break
         path.append(question.key)
-        if len(answered) < len(keys):
+        # one "yes" answers a question in parts; "no" needs every part
+        yes = any(answers[k] for k in answered)
+        if not yes and len(answered) < len(keys):
             missing = tuple(k for k in keys if k not in given)
             return Evaluation(path=tuple(path), missing=missing)
         used.update(keys)
-        key = question.yes if any(answers[k] for k in keys) else question.no
+        key = question.yes if yes else question.no
     extra = tuple(k for k in tree.answer_keys if k in given and k not in used)
     extra += tuple(sorted(k for k in given if k not in tree.answer_keys))
     return Evaluation(outcome=outcome, path=tuple(path), extra=extra, waiting=waiting)
@@ -411,9 +438,12 @@ def blocked(kind: RecordKind, counts: Mapping[str, int], *, waived: bool = False
     return [r.message for r in kind.needs if not r.met(counts)]
 
 
+OLDEST_DAYS = 20 * 366  # a date further away than 20 years is a typing error
+
+
 def field_errors(kind: RecordKind, data: Mapping[str, object], today: dt.date) -> dict[str, str]:
     """Problems with a record's values as codes per field (the app turns codes into Dutch
-    messages): ``required``, ``range``, ``choice``, ``future``."""
+    messages): ``required``, ``range``, ``choice``, ``future``, ``too_old``, ``too_far``."""
     errors: dict[str, str] = {}
     for f in kind.fields:
         value = data.get(f.name)
@@ -435,8 +465,13 @@ def field_errors(kind: RecordKind, data: Mapping[str, object], today: dt.date) -
         elif f.kind == "choices" and isinstance(value, list | tuple):
             if not set(value) <= {k for k, _ in f.choices}:
                 errors[f.name] = "choice"
-        elif f.kind == "date" and f.past_only and isinstance(value, dt.date) and value > today:
-            errors[f.name] = "future"
+        elif f.kind == "date" and isinstance(value, dt.date):
+            if f.past_only and value > today:
+                errors[f.name] = "future"
+            elif value < today - dt.timedelta(days=OLDEST_DAYS):
+                errors[f.name] = "too_old"
+            elif value > today + dt.timedelta(days=OLDEST_DAYS):
+                errors[f.name] = "too_far"
     return errors
 
 

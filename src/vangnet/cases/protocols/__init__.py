@@ -53,6 +53,12 @@ def keys() -> list[str]:
 
 def check_all(definitions: list[Protocol] | None = None) -> None:
     """Refuse to start with an inconsistent definition, naming every problem."""
-    found = [p for protocol in definitions or _definitions() for p in problems(protocol)]
+    from vangnet.core.roles import Role
+
+    found = [
+        p
+        for protocol in definitions or _definitions()
+        for p in problems(protocol, roles=Role.values)
+    ]
     if found:
         raise ImproperlyConfigured("Inconsistent protocol definition:\n  " + "\n  ".join(found))

@@ -33,6 +33,10 @@ DIRECTOR = str(Role.SAFETY_OFFICER.value)
 
 YES_NO_UNKNOWN = (("yes", _("Ja")), ("no", _("Nee")), ("unknown", _("Nog niet bekend")))
 
+# After the acute route the earlier steps are caught up on in the report and monitoring
+# steps: above all the Kindcheck (are other children at risk?).
+CATCH_UP = ("kindcheck", "conversation", "conversation_skipped", "weighing")
+
 SIGNALS_NEEDED = Requirement(
     ("observation",),
     _(
@@ -513,8 +517,10 @@ MELDCODE_V1 = Protocol(
                 "Leg de melding vast: wanneer, met welk kenmerk, en of de ouders vooraf zijn "
                 "ingelicht. Daarna blijft het traject open om te volgen."
             ),
-            records=("vt_report", "vt_feedback", "consultation", "observation"),
-            requires=(Requirement(("vt_report",), _("Leg de melding bij Veilig Thuis vast.")),),
+            records=("vt_report", "vt_feedback", "consultation", "observation", *CATCH_UP),
+            requires=(
+                Requirement(("vt_report",), _("Leg de melding bij Veilig Thuis vast."), fresh=True),
+            ),
             next="monitoring",
             terms=(Term("step", _("Melding vastleggen"), 3, escalate_to=(DIRECTOR,)),),
             phase="monitoring",
@@ -528,7 +534,17 @@ MELDCODE_V1 = Protocol(
                 "evaluatie vraag 5 van het afwegingskader."
             ),
             records=("help_plan", "review", "consultation", "observation"),
-            requires=(Requirement(("help_plan",), _("Leg vast welke hulp er is georganiseerd.")),),
+            requires=(
+                Requirement(("help_plan",), _("Leg vast welke hulp er is georganiseerd.")),
+                Requirement(
+                    ("review",),
+                    _(
+                        "Evalueer de hulp eerst: leg een evaluatie vast voordat u vraag 5 "
+                        "beantwoordt."
+                    ),
+                    fresh=True,
+                ),
+            ),
             decision="afwegingskader",
             phase="monitoring",
         ),
@@ -540,7 +556,14 @@ MELDCODE_V1 = Protocol(
                 "Blijf signaleren en evalueer op de afgesproken data. Sluit af met afspraken "
                 "over het volgen van de veiligheid."
             ),
-            records=("review", "vt_feedback", "closing", "consultation", "observation"),
+            records=(
+                "review",
+                "vt_feedback",
+                "closing",
+                "consultation",
+                "observation",
+                *CATCH_UP,
+            ),
             requires=(Requirement(("closing",), _("Leg de afspraken bij afsluiting vast.")),),
             next=CLOSED,
             phase="monitoring",
