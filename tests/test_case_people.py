@@ -534,3 +534,15 @@ def test_notifications_about_cases_record_one_read(world, client_for):
     (event,) = listed("notifications")
     assert event.data == {"page": "notifications", "count": 2}
     assert event.actor_id == world["care_a"].pk
+
+
+def test_teacher_does_not_learn_that_a_case_moved_to_monitoring(world, client_for):
+    """Only readers of a case see its phase: "Volgen" would tell a teacher that a report
+    to Veilig Thuis or help followed."""
+    from vangnet.cases.models import Case
+
+    Case.objects.filter(pk=world.case.pk).update(state=Case.State.MONITORING)
+    teacher = client_for("teacher_a").get(f"/leerlingen/{world.pupil_a5.pk}/")
+    assert "Volgen" not in teacher.content.decode() and "Lopend" in teacher.content.decode()
+    care = client_for("care_a").get(f"/leerlingen/{world.pupil_a5.pk}/")
+    assert "Volgen" in care.content.decode()

@@ -194,6 +194,21 @@ def test_an_expired_consent_blocks(world: World) -> None:
     assert_blocked(world, partner, consent)
 
 
+def test_a_parents_consent_stops_counting_when_the_pupil_turns_16(world: World) -> None:
+    """Rule: parents with parental authority exercise the rights of a child under 16; from
+    16 the pupil does — a parent's consent given before then no longer carries sharing."""
+    partner = youth_care(world)
+    pupil = world.pupil_a5
+    pupil.date_of_birth = today().replace(year=today().year - 16) + dt.timedelta(days=5)
+    pupil.save(update_fields=["date_of_birth"])
+    consent = give(world, partner)
+    assert consent.is_valid_on(today())
+    sixteenth = rules.own_consent_from(pupil.date_of_birth)
+    assert consent.is_valid_on(sixteenth - dt.timedelta(days=1))
+    assert not consent.is_valid_on(sixteenth)
+    assert actions.valid_consents(pupil, partner, sixteenth) == []
+
+
 def test_a_consent_for_another_partner_blocks(world: World) -> None:
     partner, other = youth_care(world), youth_care(world, "Wijkteam Oost")
     assert_blocked(world, partner, give(world, other))

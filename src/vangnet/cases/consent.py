@@ -132,13 +132,14 @@ def do_withdraw_consent(consent: Consent, *, on: dt.date, note: str, actor: Acto
 def valid_consents(pupil: Pupil, partner: Partner, day: dt.date) -> list[Consent]:
     """Consents that allow sharing with ``partner`` on ``day``: recorded at the pupil's
     current school (the school is the one that provides the information)."""
-    return [
-        c
-        for c in Consent.objects.filter(
-            pupil=pupil, recipient=partner, school_id=pupil.school_id
-        ).order_by("-given_on", "-id")
-        if c.is_valid_on(day)
-    ]
+    consents = list(
+        Consent.objects.filter(pupil=pupil, recipient=partner, school_id=pupil.school_id).order_by(
+            "-given_on", "-id"
+        )
+    )
+    for consent in consents:
+        consent.pupil = pupil
+    return [c for c in consents if c.is_valid_on(day)]
 
 
 @dataclass

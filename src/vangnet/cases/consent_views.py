@@ -102,6 +102,10 @@ def consent_status(consent: Consent, today: dt.date) -> ConsentRow:
         return ConsentRow(consent, "withdrawn", _("ingetrokken op %(date)s") % {"date": date})
     if consent.valid_until is not None and consent.valid_until < today:
         return ConsentRow(consent, "expired", _("verlopen"))
+    if consent.superseded_on(today):
+        return ConsentRow(
+            consent, "expired", _("vervallen: de leerling is 16 en geeft nu zelf toestemming")
+        )
     return ConsentRow(consent, "valid", _("geldig"))
 
 
@@ -115,7 +119,7 @@ def consent_register(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         consent_status(c, today)
         for c in access.visible_consents(user)
         .filter(pupil=pupil)
-        .select_related("recipient", "guardian")
+        .select_related("recipient", "guardian", "pupil")
         .order_by("-given_on", "-id")
     ]
     exchanges = list(

@@ -277,6 +277,17 @@ class Consent(models.Model):
             self.given_on <= day  # type: ignore[operator]
             and (self.valid_until is None or day <= self.valid_until)  # type: ignore[operator]
             and (self.withdrawn_on is None or day < self.withdrawn_on)  # type: ignore[operator]
+            and not self.superseded_on(day)
+        )
+
+    def superseded_on(self, day: object) -> bool:
+        """A parent's consent stops counting when the pupil turns 16: from then on the
+        pupil decides (docs/domain.md, module 12); the pupil is asked again."""
+        from vangnet.lib.consent import own_consent_from
+
+        return (
+            self.given_by == self.GivenBy.GUARDIAN
+            and day >= own_consent_from(self.pupil.date_of_birth)  # type: ignore[operator]
         )
 
 
