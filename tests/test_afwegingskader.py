@@ -672,3 +672,17 @@ def test_api_question_five_needs_an_evaluation_of_the_help(world, care) -> None:
     ]
     case.refresh_from_db()
     assert case.current_step == "help"
+
+
+def test_api_takes_the_rationale_of_the_answered_part_of_question_2(world, care):
+    """Rule: "q2_acute or q2_structural true → report"; the part left out needs no
+    rationale, and the one answered may carry it under its own key."""
+    case = to_decision(world)
+    response = _post(
+        care,
+        case,
+        {"q1": True, "q2_acute": True},
+        {"q1": "Signalen en gesprek.", "q2_acute": "Vader dreigt vanavond."},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["outcome"] == "report"

@@ -174,7 +174,7 @@ def test_detail_shows_state_step_history_records_and_decisions(world, api):
     answers = {"q1": True, "q2_acute": False, "q2_structural": True}
     assert decide(client, case, answers, rationale=rationale_for(answers)).status_code == 200
     body = client.get(f"/api/v1/cases/{case.pk}").json()
-    assert (body["state"], body["outcome"], body["version"]) == ("monitoring", "report", 1)
+    assert (body["state"], body["outcome"], body["version"]) == ("open", "report", 1)
     assert body["current_step"]["key"] == "report"
     assert body["current_step"]["requirements"] == [
         {"message": "Leg de melding bij Veilig Thuis vast.", "met": False}

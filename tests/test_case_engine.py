@@ -151,7 +151,8 @@ def test_walk_to_a_report_and_monitoring_then_close(world):
     rationale = {"q1": "Signalen en gesprek wijzen erop.", "q2": "Het herhaalt zich."}
     actions.do_record_decision(case, answers, rationale, actor=a)
     case.refresh_from_db()
-    assert (case.current_step, case.outcome, case.state) == ("report", "report", "monitoring")
+    # waiting for the report is still "open"; monitoring starts once it is made
+    assert (case.current_step, case.outcome, case.state) == ("report", "report", "open")
     report = {
         "reported_on": timezone.localdate(),
         "reference": "VT-2026-1",
@@ -632,3 +633,36 @@ def test_a_decision_is_not_corrected_as_a_record(world):
     case.state = Case.State.OPEN  # even on an open case
     with pytest.raises(ValidationError):
         actions.do_add_record(case, "afwegingskader", {}, actor=a, corrects=decision)
+
+
+def test_a_report_to_veilig_thuis_is_also_an_exchange_in_the_register(world):
+    """Every exchange with an outside party is recorded (to whom, on which basis, for what):
+    the report and Veilig Thuis's feedback go into the pupil's register by themselves."""
+    from vangnet.cases.models import ExternalExchange
+
+    case = actions.do_open_case(
+        world.pupil_a5, "meldcode", actor=actor(world), acute_reason="Direct gevaar vanavond."
+    )
+    reported_on = timezone.localdate() - dt.timedelta(days=1)
+    report = {
+        "reported_on": reported_on,
+        "reference": "VT-1",
+        "reported_by": "IB",
+        "summary": "Acuut",
+        "parents_told": False,
+        "parents_not_told_why": "Gevaar voor het kind.",
+    }
+    actions.do_add_record(case, "vt_report", report, actor=actor(world))
+    feedback = {"received_on": timezone.localdate(), "feedback": "Onderzoek loopt."}
+    actions.do_add_record(
+        case, "vt_feedback", feedback | {"next_review_on": None}, actor=actor(world)
+    )
+    sent, received = ExternalExchange.objects.filter(case=case).order_by("exchanged_on")
+    assert (sent.partner, sent.direction, sent.basis, sent.exchanged_on) == (
+        world.partner,
+        "sent",
+        "meldcode",
+        reported_on,
+    )
+    assert (received.direction, received.basis) == ("received", "received")
+    assert "Onderzoek" not in received.what  # the content stays in the case

@@ -546,3 +546,36 @@ def test_teacher_does_not_learn_that_a_case_moved_to_monitoring(world, client_fo
     assert "Volgen" not in teacher.content.decode() and "Lopend" in teacher.content.decode()
     care = client_for("care_a").get(f"/leerlingen/{world.pupil_a5.pk}/")
     assert "Volgen" in care.content.decode()
+
+
+def test_the_access_log_hides_what_happened_in_a_case_from_non_members(world, client_for):
+    """The pupil's access log is for every care coordinator of the school; what happened
+    inside a case (here: the acute route) would tell its phase to one who is not in it.
+    The privacy officer, who audits, sees the event as it is."""
+    from tests.world import make_user
+    from vangnet.cases import actions
+    from vangnet.core.audit import Actor
+    from vangnet.core.roles import Role
+    from vangnet.organisations.models import RoleAssignment
+
+    actions.do_open_case(
+        world.pupil_a5,
+        "meldcode",
+        actor=Actor(world["care_a"]),
+        acute_reason="Anna vertelt dat ze vanavond niet naar huis durft.",
+    )
+    other = make_user("care.a2@test.invalid", "Care A2")
+    RoleAssignment.objects.create(
+        user=other, role=Role.CARE_COORDINATOR, board=world.board, school=world.school_a
+    )
+    from django.test import Client
+
+    outsider = Client()
+    outsider.force_login(other)
+    page = outsider.get(f"/leerlingen/{world.pupil_a5.pk}/toegang/").content.decode()
+    assert "Zorgtraject via acute route" not in page
+    assert "Activiteit in een zorgtraject" in page
+    owner = client_for("care_a").get(f"/leerlingen/{world.pupil_a5.pk}/toegang/").content.decode()
+    assert "Zorgtraject via acute route" in owner
+    audit = client_for("privacy").get(f"/leerlingen/{world.pupil_a5.pk}/toegang/").content.decode()
+    assert "Zorgtraject via acute route" in audit

@@ -217,16 +217,20 @@ def test_two_workers_claim_a_task_once(frozen):
     assert reminders._claim(world.task, "escalated_at", now) is True
 
 
-def test_inactive_owners_are_not_notified(frozen):
+def test_without_a_working_owner_the_director_is_reminded(frozen):
+    """An inactive owner, or one who left the school, is not notified; a reminder must not
+    go nowhere, so the school's director (who can take the case over) gets it."""
     world, clock = frozen
     case = open_case(world)
     care = world["care_a"]
     care.is_active = False
     care.save()
+    director_of_school_b(world)
     at(clock, dt.date(2025, 3, 17))
     reminders.case_reminders()
-    assert not Notification.objects.filter(key__startswith=f"case-task:{case.tasks.get().pk}")
-    # the task counts as reminded (claimed) even though no one could be told
+    told = Notification.objects.filter(key__startswith=f"case-task:{case.tasks.get().pk}")
+    assert {n.user for n in told} == {world["director_a"]}
+    assert {n.url for n in told} == {f"/trajecten/{case.pk}/"}
     assert case.tasks.get().reminded_at is not None
 
 

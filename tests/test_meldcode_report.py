@@ -519,7 +519,8 @@ def direct_counts(world: World, year: str) -> dict[str, int]:
         "report": sum(c.outcome == "report" for c in cases),
         "help": sum(c.outcome == "help" for c in cases),
         "close_with_monitoring": sum(c.outcome == "close_with_monitoring" for c in cases),
-        "undecided": sum(c.outcome == "" for c in cases),
+        "undecided": sum(c.outcome == "" and c.state != Case.State.CLOSED for c in cases),
+        "closed_undecided": sum(c.outcome == "" and c.state == Case.State.CLOSED for c in cases),
     }
 
 
@@ -547,6 +548,7 @@ def test_bundle_counts_equal_a_direct_count(world):
         expected["help"],
         expected["close_with_monitoring"],
         expected["undecided"],
+        expected["closed_undecided"],
     ]
     assert sum(outcomes) == counts.started == expected["started"]
     assert bundle.counts(world.school_b, year).started == 1  # school B's case counts there
@@ -740,3 +742,23 @@ def test_school_and_board_pages_link_to_the_bundles(world, client_for):
     assert (
         board_link not in client_for("admin").get(f"/besturen/{world.board.pk}/").content.decode()
     )
+
+
+def test_a_closed_acute_case_is_not_counted_as_still_running(world):
+    """The acute route reports without the five questions: once such a case is closed it
+    is counted apart, not as "no decision yet — still running"."""
+    a = actor(world)
+    acute = actions.do_open_case(
+        world.pupil_a6, "meldcode", actor=a, acute_reason="Het kind durft niet naar huis."
+    )
+    actions.do_add_record(acute, "vt_report", vt_report(parents_told=True), actor=a)
+    acute = actions.do_complete_step(acute, actor=a)
+    kindcheck = {"other_children": "no", "who": "", "action": ""}
+    actions.do_add_record(acute, "kindcheck", kindcheck, actor=a)
+    closing = {"agreements": "Leerkracht blijft letten op signalen.", "informed": "Moeder"}
+    actions.do_add_record(acute, "closing", closing, actor=a)
+    actions.do_complete_step(acute, actor=a)
+    counts = bundle.counts(world.school_a, school_year_of(timezone.localdate()))
+    rows = {row.label: row.value for row in counts.outcomes}
+    assert rows["Afgesloten zonder besluit met het afwegingskader"] == 1
+    assert rows["Nog geen besluit genomen"] == 1  # the world's own case, still at step 1

@@ -500,3 +500,49 @@ def test_every_field_error_code_has_a_dutch_message() -> None:
     assert codes <= set(messages)
     assert messages["too_old"] == "Deze datum ligt te ver in het verleden. Controleer het jaartal."
     assert messages["too_far"] == "Deze datum ligt te ver in de toekomst. Controleer het jaartal."
+
+
+def test_steps_that_only_lead_to_each_other_are_unreachable_and_never_end() -> None:
+    """a → b → a, and c → d → (c | closed): c and d cannot be reached from a, and a case
+    started at a never ends."""
+    looped = tiny(
+        steps=(
+            Step("a", "A", "care_coordinator", records=("note",), next="b"),
+            Step("b", "B", "care_coordinator", next="a"),
+            Step("c", "C", "care_coordinator", next="d"),
+            Step("d", "D", "care_coordinator", decision="choice"),
+        ),
+        trees=(
+            dataclasses.replace(
+                TREE,
+                outcomes=(Outcome("stop", "Stoppen", CLOSED), Outcome("go_on", "Door", "c")),
+            ),
+        ),
+    )
+    found = problems(looped, roles=ROLES)
+    assert "tiny v1: step 'c' cannot be reached" in found
+    assert "tiny v1: step 'd' cannot be reached" in found
+    assert "tiny v1: from step 'a' no path ends the case" in found
+    assert "tiny v1: no path ends the case" in found
+
+
+def test_the_command_line_names_every_problem_of_a_broken_definition(monkeypatch, capsys):
+    from vangnet import cli
+    from vangnet.cases.protocols import check_all
+
+    broken = with_step("follow", next="archive")
+    orphan = tiny(
+        key="other", steps=(*tiny().steps, Step("orphan", "Wees", "care_coordinator", next=CLOSED))
+    )
+
+    def start(argv: list[str]) -> None:  # what Django's set-up does: AppConfig.ready()
+        check_all([broken, orphan])
+
+    monkeypatch.setattr("django.core.management.execute_from_command_line", start)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["check"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "vangnet: configuration error: Inconsistent protocol definition" in err
+    assert "step 'follow' leads to unknown step 'archive'" in err
+    assert "other v1: step 'orphan' cannot be reached" in err

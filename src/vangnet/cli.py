@@ -1,5 +1,5 @@
 """`vangnet`: Django's manage.py plus Vangnet's verbs (serve, demo, worker, audit, token,
-bench, import). Configuration errors stop start-up with one line."""
+bench, import). Configuration errors stop start-up with a short message."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ def main(argv: list[str] | None = None) -> None:
 
         execute_from_command_line(["vangnet", *args])
     except (ConfigError, ImproperlyConfigured) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"vangnet: configuration error: {first_line}", file=sys.stderr)
+        text = str(exc).strip() or type(exc).__name__
+        # one line, unless the message lists several problems (an inconsistent protocol
+        # definition names each one on a line of its own)
+        print(f"vangnet: configuration error: {text}", file=sys.stderr)
         raise SystemExit(2) from None
 
 

@@ -427,7 +427,8 @@ def decision_input_errors(
         parts = [k for k, _label in question.parts if k in filled]
         if parts and question.key not in filled and walked and question.key in walked:
             for k, _label in question.parts:
-                if k not in filled:
+                # a part left out (one "yes" answers the question) needs no rationale
+                if k not in filled and answers.get(k) is not None:
                     errors[f"rationale.{k}"] = _("Onderbouw ook dit deel van de vraag.")
     for key in filled:
         owner = owners.get(key)

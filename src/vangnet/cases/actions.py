@@ -332,6 +332,8 @@ def do_add_record(
                 done_note=_("Vervallen: de vastlegging is gecorrigeerd."),
             )
         scheduled = _schedule(case, kind, data, item, user)
+        if kind.exchange is not None and corrects is None:
+            _record_exchange(case, kind.exchange, data, actor)
         _bump(case)
         record(
             actor,
@@ -354,6 +356,51 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
     return value
+
+
+def _record_exchange(
+    case: Case, exchange: engine.Exchange, data: dict[str, Any], actor: Actor
+) -> None:
+    """A record that went to (or came from) an outside party is also an exchange in the
+    pupil's register (to whom, on which basis, for what), when that party is on the
+    board's social map."""
+    from vangnet.cases.models import ExternalExchange
+    from vangnet.organisations.models import Partner
+
+    partner = (
+        Partner.objects.filter(board_id=case.school.board_id, kind=exchange.partner_kind)
+        .order_by("pk")
+        .first()
+    )
+    on = data.get(exchange.date_field)
+    if partner is None or not isinstance(on, dt.date):
+        return
+    sent = exchange.direction == ExternalExchange.Direction.SENT
+    item = ExternalExchange.objects.create(
+        pupil=case.pupil,
+        school_id=case.school_id,
+        case=case,
+        partner=partner,
+        direction=exchange.direction,
+        basis=ExternalExchange.Basis.MELDCODE if sent else ExternalExchange.Basis.RECEIVED,
+        what=str(exchange.what),
+        purpose=str(exchange.purpose),
+        exchanged_on=on,
+        recorded_by=_user(actor),
+    )
+    record(
+        actor,
+        EventType.EXCHANGE_RECORDED,
+        **about_pupil(case.pupil),
+        object_type="exchange",
+        object_id=str(item.pk),
+        data={
+            "partner": partner.pk,
+            "basis": item.basis,
+            "direction": item.direction,
+            "case": case.pk,
+        },
+    )
 
 
 def _schedule(

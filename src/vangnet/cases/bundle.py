@@ -110,7 +110,9 @@ def counts(school: School, year: str) -> Counts:
         acute=Count("id", filter=Q(acute=True)),
         still_open=Count("id", filter=~Q(state=Case.State.CLOSED)),
         monitoring=Count("id", filter=Q(state=Case.State.MONITORING)),
-        undecided=Count("id", filter=Q(outcome="")),
+        undecided=Count("id", filter=Q(outcome="") & ~Q(state=Case.State.CLOSED)),
+        # the acute route reports without the decision of step 5
+        closed_undecided=Count("id", filter=Q(outcome="", state=Case.State.CLOSED)),
         **{f"outcome_{o.key}": Count("id", filter=Q(outcome=o.key)) for o in tree.outcomes},
     )
     # records that were later corrected count once, through their correction
@@ -145,6 +147,13 @@ def counts(school: School, year: str) -> Counts:
     ]
     outcome_rows.append(
         Row(_("Nog geen besluit genomen"), figures["undecided"], _("het traject loopt nog"))
+    )
+    outcome_rows.append(
+        Row(
+            _("Afgesloten zonder besluit met het afwegingskader"),
+            figures["closed_undecided"],
+            _("na de acute route: gemeld zonder de vijf vragen"),
+        )
     )
     return Counts(cases=case_rows, outcomes=outcome_rows, started=figures["started"])
 

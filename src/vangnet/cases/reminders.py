@@ -39,7 +39,7 @@ from vangnet.core import access
 from vangnet.core.audit import Actor, Entry, record_many
 from vangnet.core.models import EventType
 from vangnet.core.notify import Note, notify_many
-from vangnet.core.roles import BOARD_ROLES
+from vangnet.core.roles import BOARD_ROLES, Role
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
@@ -240,7 +240,9 @@ class _People:
         return ""
 
     def for_task(self, task: CaseTask) -> list[User]:
-        """The asked colleague while the task is on their list, else the working owners."""
+        """The asked colleague while the task is on their list, else the working owners;
+        when no owner works at the school any more, its director (who can take the case
+        over): a reminder must never go nowhere."""
         assignee = task.assignee
         if assignee is not None and assignee.is_active:
             assignee = self._user(assignee)
@@ -248,7 +250,8 @@ class _People:
                 return [assignee]
         case = self.cases[task.case_id]
         owners = [self.users[uid] for uid in self.owners.get(case.pk, []) if uid in self.users]
-        return [u for u in owners if access.can_work_on_case(u, case)]
+        working = [u for u in owners if access.can_work_on_case(u, case)]
+        return working or self.holding([Role.SAFETY_OFFICER], case)
 
     def holding(self, roles: list[str], case: Case) -> list[User]:
         """Active users holding one of ``roles`` at the case's school (board roles: at its

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +25,9 @@ from vangnet.core.roles import Role
 from vangnet.lib import terms
 from vangnet.lib.dates import school_year_of
 from vangnet.organisations.models import Board, Group, Partner, Pupil, School
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 
 @require_GET
@@ -200,4 +204,21 @@ def pupil_access_log(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         ).order_by("-occurred_at", "-id")
         page = Paginator(events, 50).get_page(request.GET.get("pagina"))
         list(page.object_list)
+    _mask_case_events(user, pupil, page.object_list)
     return render(request, "core/pupil_access_log.html", {"pupil": pupil, "page": page})
+
+
+def _mask_case_events(user: User, pupil: Pupil, events: Iterable[AuditEvent]) -> None:
+    """What happened inside a care case (a decision, the acute route, a report) tells its
+    phase: a care coordinator who is not in the case sees only that something happened in
+    a care case. The privacy officer, who audits, sees every event as it is."""
+    if pupil.school.board_id in access.scope_of(user).boards(Role.PRIVACY_OFFICER):
+        return
+    readable = {
+        str(pk)
+        for pk in access.visible_cases(user).filter(pupil=pupil).values_list("pk", flat=True)
+    }
+    for event in events:
+        case_id = event.object_id if event.object_type == "case" else event.data.get("case")
+        if case_id is not None and str(case_id) not in readable and 700 <= event.event_type < 730:
+            event.masked = True  # type: ignore[attr-defined]

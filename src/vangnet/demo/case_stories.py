@@ -311,12 +311,7 @@ def _acute(clock: Clock, pupils: Pupils, owner: User, veilig_thuis: Partner) -> 
         not_told_why="Vader inlichten brengt moeder en kind in gevaar; Veilig Thuis neemt zelf "
         "contact op met het gezin.",
     )
-    s.exchange(
-        1,
-        veilig_thuis,
-        "Wat het kind vertelde, de schram op de wang en de gegevens van het gezin.",
-        "Acute melding bij Veilig Thuis.",
-    )
+    # the report is recorded in the register of exchanges by itself (vt_report)
 
 
 def _reported(
@@ -402,12 +397,7 @@ def _reported(
         not_told_why="Inlichten brengt de kinderen in gevaar (zie het overgeslagen gesprek); "
         "Veilig Thuis licht de ouders zelf in.",
     )
-    s.exchange(
-        85,
-        veilig_thuis,
-        "De signalen, de beschrijving van het letsel, de kindcheck en de weging.",
-        "Melding bij Veilig Thuis na stap 5 van de meldcode.",
-    )
+    # the report is recorded in the register of exchanges by itself (vt_report)
     s.add(
         64,
         "vt_feedback",

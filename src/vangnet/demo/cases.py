@@ -481,12 +481,7 @@ def _school_b(clock: Clock, school: School) -> int:
         },
     )
     s.report(91, "27705", "Kinderen herhaald getuige van geweld tussen de ouders.")
-    s.exchange(
-        91,
-        partner(school, Partner.Kind.VEILIG_THUIS),
-        "De signalen en het verslag van het gesprek met de ouders.",
-        "Melding bij Veilig Thuis.",
-    )
+    # the report is recorded in the register of exchanges by itself (vt_report)
     s.add(
         70,
         "vt_feedback",

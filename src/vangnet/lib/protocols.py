@@ -65,6 +65,18 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """A record that is itself an exchange with an outside party (a report to Veilig
+    Thuis): adding it also records the exchange in the register of exchanges."""
+
+    direction: str  # "sent" or "received"
+    partner_kind: str  # the kind of partner on the social map
+    date_field: str  # the record's date field that is the exchange's date
+    what: str
+    purpose: str
+
+
+@dataclass(frozen=True)
 class RecordKind:
     key: str
     label: str
@@ -74,6 +86,7 @@ class RecordKind:
     needs: tuple[Requirement, ...] = ()
     # The field shown as the record's one-line summary in the case history.
     summary: str = ""
+    exchange: Exchange | None = None
 
     def field(self, name: str) -> Field:
         for item in self.fields:
@@ -246,6 +259,8 @@ def problems(protocol: Protocol, roles: Iterable[str] | None = None) -> list[str
                 found.append(f"{name}: field {kind.key}.{f.name} schedules but is not a date")
         if kind.summary and kind.summary not in field_names:
             found.append(f"{name}: record kind {kind.key!r} summarises unknown field")
+        if kind.exchange and kind.exchange.date_field not in field_names:
+            found.append(f"{name}: record kind {kind.key!r} dates its exchange by unknown field")
         for requirement in kind.needs:
             found.extend(_unknown_kinds(name, f"record kind {kind.key!r}", requirement, kinds))
     offered = {k for s in protocol.steps for k in (*s.records, s.decision) if k}
@@ -261,7 +276,6 @@ def problems(protocol: Protocol, roles: Iterable[str] | None = None) -> list[str
     for duplicate in _duplicates(s.key for s in protocol.shortcuts):
         found.append(f"{name}: shortcut {duplicate!r} is defined twice")
     offered_so_far: set[str] = set()
-    reachable = {steps[0]}
     for step in protocol.steps:
         where = f"step {step.key!r}"
         offered_so_far |= {k for k in (*step.records, step.decision) if k}
@@ -279,16 +293,12 @@ def problems(protocol: Protocol, roles: Iterable[str] | None = None) -> list[str
         if step.decision:
             if step.decision not in trees:
                 found.append(f"{name}: {where} uses unknown decision tree {step.decision!r}")
-            else:
-                reachable |= {o.next_step for o in trees[step.decision].outcomes}
             if step.next:
                 found.append(f"{name}: {where} has both a decision and a next step")
         elif not step.next:
             found.append(f"{name}: {where} leads nowhere (no next step and no decision)")
         elif step.next not in targets:
             found.append(f"{name}: {where} leads to unknown step {step.next!r}")
-        else:
-            reachable.add(step.next)
         for duplicate in _duplicates(t.key for t in step.terms):
             found.append(f"{name}: {where} has term {duplicate!r} twice")
     for tree in protocol.trees:
@@ -296,11 +306,42 @@ def problems(protocol: Protocol, roles: Iterable[str] | None = None) -> list[str
     for shortcut in protocol.shortcuts:
         if shortcut.target not in steps:
             found.append(f"{name}: shortcut {shortcut.key!r} leads to unknown step")
-        reachable.add(shortcut.target)
+    found.extend(_path_problems(name, protocol, trees, targets))
+    return found
+
+
+def _path_problems(
+    name: str, protocol: Protocol, trees: dict[str, DecisionTree], targets: set[str]
+) -> list[str]:
+    """Walk the steps from the first one: every step must be reachable, and from every step
+    some path must end the case."""
+    shortcuts = {s.target for s in protocol.shortcuts}
+    edges: dict[str, set[str]] = {}
+    broken: set[str] = set()  # steps whose own way on is already reported as faulty
+    for step in protocol.steps:
+        tree = trees.get(step.decision)
+        following = {o.next_step for o in tree.outcomes} if tree else {step.next}
+        if following - targets or (step.decision and tree is None):
+            broken.add(step.key)
+        edges[step.key] = {t for t in following | shortcuts if t in targets}
+
+    def walk(start: str) -> set[str]:
+        seen, todo = {start}, [start]
+        while todo:
+            for target in edges.get(todo.pop(), set()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    found: list[str] = []
+    reachable = walk(protocol.steps[0].key)
     for step in protocol.steps:
         if step.key not in reachable:
             found.append(f"{name}: step {step.key!r} cannot be reached")
-    if CLOSED not in reachable:
+        elif CLOSED not in (onward := walk(step.key)) and not onward & broken:
+            found.append(f"{name}: from step {step.key!r} no path ends the case")
+    if CLOSED not in reachable and not reachable & broken:
         found.append(f"{name}: no path ends the case")
     return found
 

@@ -17,6 +17,7 @@ from vangnet.core.roles import Role
 from vangnet.lib.protocols import (
     CLOSED,
     DecisionTree,
+    Exchange,
     Field,
     Outcome,
     Protocol,
@@ -253,6 +254,13 @@ VT_REPORT = RecordKind(
     ),
     needs=(SIGNALS_NEEDED,),
     summary="reference",
+    exchange=Exchange(
+        "sent",
+        "veilig_thuis",
+        "reported_on",
+        _("Melding over de leerling (de inhoud staat in het zorgtraject)"),
+        _("Melding volgens de Meldcode"),
+    ),
 )
 
 VT_FEEDBACK = RecordKind(
@@ -271,6 +279,13 @@ VT_FEEDBACK = RecordKind(
     ),
     needs=(Requirement(("vt_report",), _("Leg eerst de melding bij Veilig Thuis vast.")),),
     summary="feedback",
+    exchange=Exchange(
+        "received",
+        "veilig_thuis",
+        "received_on",
+        _("Terugkoppeling over de leerling (de inhoud staat in het zorgtraject)"),
+        _("Terugkoppeling na een melding volgens de Meldcode"),
+    ),
 )
 
 HELP_PLAN = RecordKind(
@@ -523,7 +538,6 @@ MELDCODE_V1 = Protocol(
             ),
             next="monitoring",
             terms=(Term("step", _("Melding vastleggen"), 3, escalate_to=(DIRECTOR,)),),
-            phase="monitoring",
         ),
         Step(
             "help",
@@ -564,7 +578,12 @@ MELDCODE_V1 = Protocol(
                 "observation",
                 *CATCH_UP,
             ),
-            requires=(Requirement(("closing",), _("Leg de afspraken bij afsluiting vast.")),),
+            requires=(
+                # after the acute route the Kindcheck may still be missing: the case does
+                # not close before it is done (are other children in the family at risk?)
+                Requirement(("kindcheck",), _("Doe de kindcheck voordat het traject sluit.")),
+                Requirement(("closing",), _("Leg de afspraken bij afsluiting vast.")),
+            ),
             next=CLOSED,
             phase="monitoring",
         ),
