@@ -364,6 +364,7 @@ def _record_exchange(
     """A record that went to (or came from) an outside party is also an exchange in the
     pupil's register (to whom, on which basis, for what), when that party is on the
     board's social map."""
+    from vangnet.cases.consent import ExchangeInput, store_exchange
     from vangnet.cases.models import ExternalExchange
     from vangnet.organisations.models import Partner
 
@@ -376,30 +377,19 @@ def _record_exchange(
     if partner is None or not isinstance(on, dt.date):
         return
     sent = exchange.direction == ExternalExchange.Direction.SENT
-    item = ExternalExchange.objects.create(
-        pupil=case.pupil,
-        school_id=case.school_id,
-        case=case,
-        partner=partner,
-        direction=exchange.direction,
+    store_exchange(
+        case.pupil,
+        ExchangeInput(
+            partner=partner,
+            what=str(exchange.what),
+            purpose=str(exchange.purpose),
+            exchanged_on=on,
+            direction=exchange.direction,
+            case=case,
+        ),
         basis=ExternalExchange.Basis.MELDCODE if sent else ExternalExchange.Basis.RECEIVED,
-        what=str(exchange.what),
-        purpose=str(exchange.purpose),
-        exchanged_on=on,
-        recorded_by=_user(actor),
-    )
-    record(
-        actor,
-        EventType.EXCHANGE_RECORDED,
-        **about_pupil(case.pupil),
-        object_type="exchange",
-        object_id=str(item.pk),
-        data={
-            "partner": partner.pk,
-            "basis": item.basis,
-            "direction": item.direction,
-            "case": case.pk,
-        },
+        consent=None,
+        actor=actor,
     )
 
 

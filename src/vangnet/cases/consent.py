@@ -205,32 +205,41 @@ def do_record_exchange(pupil: Pupil, data: ExchangeInput, *, actor: Actor) -> Ex
     basis: str = rule.basis or ExternalExchange.Basis.RECEIVED
     if data.direction == ExternalExchange.Direction.RECEIVED and rule.basis != "consent":
         basis = ExternalExchange.Basis.RECEIVED
+    # only a consent that was valid for this exchange is linked to it
+    valid = data.consent if rule.basis == ExternalExchange.Basis.CONSENT else None
     with transaction.atomic():
-        exchange = ExternalExchange.objects.create(
-            pupil=pupil,
-            school_id=pupil.school_id,
-            case=data.case,
-            partner=data.partner,
-            direction=data.direction,
-            basis=basis,
-            # only a consent that was valid for this exchange is linked to it
-            consent=data.consent if rule.basis == ExternalExchange.Basis.CONSENT else None,
-            what=data.what.strip(),
-            purpose=data.purpose.strip(),
-            exchanged_on=data.exchanged_on,
-            recorded_by=_user(actor),
-        )
-        record(
-            actor,
-            EventType.EXCHANGE_RECORDED,
-            **about_pupil(pupil),
-            object_type="exchange",
-            object_id=str(exchange.pk),
-            data={
-                "partner": data.partner.pk,
-                "basis": basis,
-                "direction": data.direction,
-                "case": data.case.pk if data.case else None,
-            },
-        )
+        return store_exchange(pupil, data, basis=basis, consent=valid, actor=actor)
+
+
+def store_exchange(
+    pupil: Pupil, data: ExchangeInput, *, basis: str, consent: Consent | None, actor: Actor
+) -> ExternalExchange:
+    """Write an exchange whose basis is settled, with its audit event (ids and codes
+    only), inside the caller's transaction."""
+    exchange = ExternalExchange.objects.create(
+        pupil=pupil,
+        school_id=pupil.school_id,
+        case=data.case,
+        partner=data.partner,
+        direction=data.direction,
+        basis=basis,
+        consent=consent,
+        what=data.what.strip(),
+        purpose=data.purpose.strip(),
+        exchanged_on=data.exchanged_on,
+        recorded_by=_user(actor),
+    )
+    record(
+        actor,
+        EventType.EXCHANGE_RECORDED,
+        **about_pupil(pupil),
+        object_type="exchange",
+        object_id=str(exchange.pk),
+        data={
+            "partner": data.partner.pk,
+            "basis": basis,
+            "direction": data.direction,
+            "case": data.case.pk if data.case else None,
+        },
+    )
     return exchange
