@@ -20,6 +20,7 @@ from tests.world import PERSONAS as world_personas
 from tests.world import World
 from vangnet.cases.models import Consent
 from vangnet.concerns.models import CorrectionRequest
+from vangnet.incidents.models import Incident, IncidentCategory, IncidentLocation, IncidentPerson
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,48 @@ def _correction(w: World) -> CorrectionRequest:
 
 MELDCODE_REPORT = only({"care_a": 200, "director_a": 200}, 404)
 MELDCODE_BUNDLE = only({"director_a": 200, "board": 200}, 404)
+INCIDENT_REGISTRARS = only(
+    {"teacher_a": 200, "care_a": 200, "director_a": 200, "teacher_b": 200, "other_board": 200},
+    404,
+)
+INCIDENT_READERS = only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404)
+
+
+def _incident(w: World, code: str = "bullying") -> Incident:
+    """An incident at school A reported by teacher_a, about pupil_a5 (teacher_a's group)."""
+    from vangnet.incidents.lists import ensure_lists
+
+    ensure_lists(w.board)
+    incident = Incident.objects.create(
+        school=w.school_a,
+        occurred_at=w.concern.occurred_at,
+        location=IncidentLocation.objects.filter(board=w.board).first(),
+        category=IncidentCategory.objects.get(board=w.board, code=code),
+        national_code=code,
+        severity="serious",
+        description="Duwen bij de kapstok.",
+        reporter=w["teacher_a"],
+    )
+    IncidentPerson.objects.create(incident=incident, role="affected", pupil=w.pupil_a5)
+    return incident
+
+
+def _attachment_url(w: World) -> str:
+    from vangnet.core.audit import Actor
+    from vangnet.incidents import attachments
+
+    checked = attachments.Checked(
+        data=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf", name="a.pdf"
+    )
+    item = attachments.do_add_attachment(_incident(w), checked, actor=Actor(user=w["teacher_a"]))
+    return f"/incidenten/{item.incident_id}/bijlagen/{item.pk}/"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 CONSENTS = only({"teacher_a": 403, "care_a": 200, "director_a": 200}, 404)
 
 
@@ -359,6 +402,39 @@ ROUTES = [
     ),
     Route("notifications", lambda w: "/meldingen/", only({}, 200)),
     Route("notifications_read", lambda w: "/meldingen/gelezen/", only({}, 302), method="post"),
+    # incidents
+    Route("incident_list", lambda w: "/incidenten/", INCIDENT_REGISTRARS),
+    Route("incident_create", lambda w: "/incidenten/nieuw/", INCIDENT_REGISTRARS),
+    # an empty POST: the form comes back with its errors
+    Route("incident_create", lambda w: "/incidenten/nieuw/", INCIDENT_REGISTRARS, method="post"),
+    Route("incident_detail", lambda w: f"/incidenten/{_incident(w).pk}/", INCIDENT_READERS),
+    Route(
+        "incident_edit",
+        lambda w: f"/incidenten/{_incident(w).pk}/wijzigen/",
+        only({"teacher_a": 200, "director_a": 200, "care_a": 403}, 404),
+    ),
+    Route(
+        "incident_edit",
+        lambda w: f"/incidenten/{_incident(w).pk}/wijzigen/",
+        only({"teacher_a": 200, "director_a": 200, "care_a": 403}, 404),
+        method="post",
+    ),
+    Route(
+        "incident_attachment_add",
+        lambda w: f"/incidenten/{_incident(w).pk}/bijlagen/",
+        INCIDENT_READERS,
+    ),
+    Route("incident_attachment", _attachment_url, INCIDENT_READERS),
+    Route(
+        "incident_flag",
+        lambda w: f"/incidenten/{_incident(w, 'sexual').pk}/vlaggensysteem/",
+        only({"teacher_a": 200, "director_a": 200, "care_a": 403}, 404),
+    ),
+    Route(
+        "incident_lists",
+        lambda w: f"/besturen/{w.board.pk}/incidentlijsten/",
+        visible_but({"admin": 200}),
+    ),
     Route("audit_log", lambda w: "/audit/", only({"privacy": 200, "other_board": 200}, 404)),
     Route(
         "audit_verify",
@@ -412,6 +488,20 @@ API_ROUTES = [
         # world.case is at step 1: the owner gets 409 (not at a decision step)
         only({"care_a": 409, "director_a": 403}, 404, anonymous=401),
         method="post",
+    ),
+    Route(
+        "api-v1:create_incident",
+        lambda w: "/api/v1/incidents",
+        only({"teacher_a": 201, "care_a": 201, "director_a": 201}, 404, anonymous=401),
+        method="post",
+    ),
+    Route("api-v1:list_incidents", lambda w: "/api/v1/incidents", API_ALL),
+    Route(
+        "api-v1:incident_counts",
+        lambda w: f"/api/v1/insights/incidents?school={w.school_a.pk}",
+        only(
+            {"teacher_a": 200, "care_a": 200, "director_a": 200, "board": 200}, 404, anonymous=401
+        ),
     ),
     Route("api-v1:openapi-json", lambda w: "/api/v1/openapi.json", {p: 200 for p in PERSONAS}),
     Route("api-v1:api-root", lambda w: "/api/v1/", {p: 404 for p in PERSONAS}),
@@ -481,6 +571,19 @@ def test_api_matrix(world, api_token, route, persona):
             }
         if route.name == "api-v1:create_case":
             body = {"pupil": world.pupil_a5.pk, "protocol": "meldcode"}
+        if route.name == "api-v1:create_incident":
+            from vangnet.incidents.lists import ensure_lists
+
+            ensure_lists(world.board)
+            body = {
+                "school": world.school_a.pk,
+                "occurred_at": "2025-01-06T10:00:00+01:00",
+                "location": IncidentLocation.objects.filter(board=world.board).first().pk,
+                "category": IncidentCategory.objects.get(board=world.board, code="bullying").pk,
+                "severity": "minor",
+                "description": "Geduwd bij het hek.",
+                "people": [{"role": "affected", "pupil": world.pupil_a5.pk}],
+            }
         if route.name == "api-v1:case_decision":
             body = {"q1": False, "rationale": {"q1": "Geen vermoeden na stap 1 tot en met 4."}}
         response = Client().post(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from tests.world import has_totp
@@ -202,4 +204,95 @@ def test_demo_reset_starts_over_with_the_cases():
     assert "all data removed" in out.getvalue() and "demo data loaded" in out.getvalue()
     assert (Case.objects.count(), CaseRecord.objects.count(), Consent.objects.count()) == counts
     assert Board.objects.count() == 2
+    assert all(report.ok for report in verify())
+
+
+# --- incidents (issue 4, item 7) ----------------------------------------------------------------
+
+
+def _local_month(when: dt.datetime) -> tuple[int, int]:
+    local = timezone.localtime(when)
+    return local.year, local.month
+
+
+def _months_back(month: tuple[int, int], count: int) -> list[tuple[int, int]]:
+    """``count`` months ending with ``month``, oldest first."""
+    year, number = month
+    out = []
+    for _ in range(count):
+        out.append((year, number))
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def test_demo_incidents_three_school_years_a_trend_and_one_early_warning():
+    from vangnet.core.models import AuditEvent, EventType
+    from vangnet.demo.build import PO_BOARD
+    from vangnet.demo.incidents import latest_complete_month
+    from vangnet.incidents.models import Incident
+    from vangnet.lib.dates import school_year_of
+    from vangnet.lib.insights import early_warning
+
+    _load()
+    board = Board.objects.get(name=PO_BOARD)
+    incidents = Incident.objects.filter(school__board=board)
+    count = incidents.count()
+    call_command("demo", stdout=io.StringIO())  # idempotent
+    assert Incident.objects.count() == count
+    rows = list(incidents.values_list("occurred_at", "school__code", "national_code"))
+    today = timezone.localdate()
+    years = {school_year_of(timezone.localtime(t).date()) for t, _s, _c in rows}
+    current = school_year_of(today)
+    first = int(current[:4])
+    assert years == {f"{y}-{y + 1}" for y in range(first - 2, first + 1)}
+    assert all(timezone.localtime(t).date() < today for t, _s, _c in rows)
+    # all six schools, modest numbers per complete school year
+    for code in ("91AA00", "91AB00", "91AC00", "91AD00", "91AE00", "91AF00"):
+        for year in (f"{first - 2}-{first - 1}", f"{first - 1}-{first}"):
+            n = sum(
+                1
+                for t, s, _c in rows
+                if s == code and school_year_of(timezone.localtime(t).date()) == year
+            )
+            assert 35 <= n <= 80, (code, year, n)
+    assert not incidents.filter(people__isnull=True).exists()
+    assert not incidents.exclude(national_code=F("category__code")).exists()
+    # the trend: online bullying at school A rises year on year
+    online_a = Counter(
+        school_year_of(timezone.localtime(t).date())
+        for t, s, c in rows
+        if s == "91AA00" and c == "online_bullying"
+    )
+    assert online_a[f"{first - 2}-{first - 1}"] < online_a[f"{first - 1}-{first}"]
+    # the early warning: the latest complete month far above its own twelve months before
+    start, _end = latest_complete_month(today)
+    months = _months_back((start.year, start.month), 13)
+
+    def series(code: str, category: str) -> list[int]:
+        counts = Counter(_local_month(t) for t, s, c in rows if s == code and c == category)
+        return [counts[m] for m in months]
+
+    spike = series("91AA00", "online_bullying")
+    mean = sum(spike[:-1]) / 12
+    assert spike[-1] >= 5 and spike[-1] >= 3 * mean, spike
+    assert early_warning(spike).raised
+    # ... and the only one of the schools' category series
+    raised = [
+        (code, category)
+        for code in sorted({s for _t, s, _c in rows})
+        for category in sorted({c for _t, _s, c in rows})
+        if early_warning(series(code, category)).raised
+    ]
+    assert raised == [("91AA00", "online_bullying")]
+    places = list(incidents.values_list("occurred_at", "school__code", "location__label"))
+    by_place = Counter((s, p, _local_month(t)) for t, s, p in places)
+    raised = [
+        (code, place)
+        for code in sorted({s for _t, s, _p in places})
+        for place in sorted({p for _t, _s, p in places})
+        if early_warning([by_place[code, place, m] for m in months]).raised
+    ]
+    assert raised in ([], [("91AA00", "Online")])  # the same group chat, seen by place
+    # the spike was registered through the action, with its audit events; the bulk not
+    assert AuditEvent.objects.filter(event_type=EventType.INCIDENT_CREATED).count() >= 7
     assert all(report.ok for report in verify())

@@ -70,6 +70,10 @@ CSRF_TRUSTED_ORIGINS = env.list(
 
 # --- database -------------------------------------------------------------------------
 _default_db = f"sqlite:///{DATA_DIR / 'vangnet.sqlite3'}"
+
+# Uploaded attachments: under the data folder, never served as static or media files; only
+# access-checked views stream them (MEDIA_URL is not routed).
+MEDIA_ROOT = DATA_DIR / "private"
 _db_url = env.str(
     "DATABASE_URL",
     _default_db,
@@ -117,6 +121,7 @@ INSTALLED_APPS = [
     "vangnet.organisations.apps.OrganisationsConfig",
     "vangnet.concerns.apps.ConcernsConfig",
     "vangnet.cases.apps.CasesConfig",
+    "vangnet.incidents.apps.IncidentsConfig",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +319,9 @@ SITE_URL = env.str(
 )
 
 # --- Vangnet ------------------------------------------------------------------------------
+UPLOAD_MAX_MB = env.int(
+    "VANGNET_UPLOAD_MAX_MB", 10, "largest attachment (e.g. with an incident) in MB", minimum=1
+)
 BENCH_ENABLED = env.bool(
     "VANGNET_BENCH", False, "expose the bare comparison view used by `vangnet bench`"
 )

@@ -41,6 +41,8 @@ urlpatterns = [
     path("", include("vangnet.cases.people_urls")),
     path("", include("vangnet.cases.consent_urls")),
     path("", include("vangnet.cases.report_urls")),
+    path("", include("vangnet.incidents.extra_urls")),
+    path("", include("vangnet.incidents.urls")),
     path("meldingen/", notes.notifications, name="notifications"),
     path("meldingen/gelezen/", notes.notifications_read, name="notifications_read"),
     path("audit/", core.audit_log, name="audit_log"),

@@ -13,6 +13,8 @@ from ninja.security import HttpBearer
 
 from vangnet.accounts.actions import user_for_token
 from vangnet.api.cases import router as cases_router
+from vangnet.api.incidents import insights_router as incident_insights_router
+from vangnet.api.incidents import router as incidents_router
 from vangnet.core import access
 from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
@@ -38,6 +40,8 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/cases", cases_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/insights", incident_insights_router)
 
 
 def _actor(request: AuthedRequest) -> Actor:

@@ -3,6 +3,7 @@ it or choose another with a reason; earlier weighings below."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -69,39 +70,50 @@ def _save(request: AuthedRequest, concern: Concern, form: FlagWeighingForm) -> s
     return concern_url(concern.pk) or reverse("flag_weighing", args=[concern.pk])
 
 
+def flag_form_step(
+    request: AuthedRequest, save: Callable[[FlagWeighingForm], str]
+) -> tuple[FlagWeighingForm, str | None]:
+    """One round of the flag form, for a concern or an incident: a suggestion first (the
+    form comes back with the suggested flag), then the save through ``save`` once per
+    form token. Returns the form to show, or the URL to go to after saving."""
+    form = FlagWeighingForm(request.POST or None)
+    if request.method != "POST":
+        return form, None
+    step = request.POST.get("step", SAVE)
+    if step != SUGGEST and not request.POST.get("flag"):
+        step = SUGGEST
+    if step == SUGGEST:
+        suggestion = _suggestion(form)
+        if suggestion is not None:
+            # Start the choice from the (new) suggestion; the reason typed so far stays.
+            data = request.POST.copy()
+            data["flag"] = suggestion.flag
+            form = FlagWeighingForm(data)
+        form.is_valid()  # show what is still missing
+        return form, None
+    if not form.is_valid():
+        return form, None
+    try:
+        url, created = run_once(
+            request.user, form.cleaned_data["submission_token"], lambda: save(form)
+        )
+    except ValidationError as exc:
+        form.add_action_errors(exc)
+        return form, None
+    if not created:
+        messages.info(
+            request, _("Dit formulier was al verstuurd; de weging is één keer opgeslagen.")
+        )
+    return form, url
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_weighing(request: AuthedRequest, concern_id: int) -> HttpResponse:
     concern = _concern_for_weighing(request, concern_id)
-    form = FlagWeighingForm(request.POST or None)
-    if request.method == "POST":
-        step = request.POST.get("step", SAVE)
-        if step != SUGGEST and not request.POST.get("flag"):
-            step = SUGGEST
-        if step == SUGGEST:
-            suggestion = _suggestion(form)
-            if suggestion is not None:
-                # Start the choice from the (new) suggestion; the reason typed so far stays.
-                data = request.POST.copy()
-                data["flag"] = suggestion.flag
-                form = FlagWeighingForm(data)
-            form.is_valid()  # show what is still missing
-        elif form.is_valid():
-            try:
-                url, created = run_once(
-                    request.user,
-                    form.cleaned_data["submission_token"],
-                    lambda: _save(request, concern, form),
-                )
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                if not created:
-                    messages.info(
-                        request,
-                        _("Dit formulier was al verstuurd; de weging is één keer opgeslagen."),
-                    )
-                return HttpResponseRedirect(url or reverse("flag_weighing", args=[concern.pk]))
+    form, url = flag_form_step(request, lambda f: _save(request, concern, f))
+    if url is not None:
+        return HttpResponseRedirect(url or reverse("flag_weighing", args=[concern.pk]))
     return _render(request, concern, form)
 
 

@@ -3,13 +3,14 @@
 The rule that suggests a flag lives in :mod:`vangnet.lib.flags` (pure, property-tested).
 Here the professional's answers are validated, the suggestion is computed on the server,
 and the chosen flag is stored; a flag other than the suggestion needs a reason. The
-incident module can call :func:`do_weigh_flags` the same way once it links its own
-weighings.
+incident module validates with :func:`check_weighing` and stores its own weighings
+(``vangnet.incidents.flag_link``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -63,22 +64,44 @@ def _answer_errors(values: dict[str, str], notes: dict[str, str]) -> dict[str, s
     return errors
 
 
-def do_weigh_flags(
-    concern: Concern,
-    answers: Answers,
-    flag: str,
-    override_reason: str = "",
-    *,
-    actor: Actor,
-) -> FlagWeighing:
-    """Store a weighing of the behaviour in ``concern`` (the caller checked access).
+@dataclass(frozen=True)
+class CheckedWeighing:
+    """Answers that passed :func:`check_weighing`, ready to store."""
 
-    Every criterion must be answered. ``flag`` is the professional's choice; when it
-    differs from the suggested flag, ``override_reason`` is required. Raises
-    :class:`ValidationError` with Dutch messages per field (criterion keys, ``flag``,
-    ``override_reason``).
-    """
-    assert actor.user is not None
+    values: dict[str, str]
+    notes: dict[str, str]
+    suggestion: rules.Suggestion
+    flag: str
+    reason: str
+
+    def fields(self) -> dict[str, Any]:
+        """The :class:`FlagWeighing` fields (without concern and author)."""
+        return {
+            "answers": {
+                key: {"answer": self.values[key], "note": self.notes.get(key, "")}
+                for key in rules.CRITERIA_KEYS
+            },
+            "suggested_flag": self.suggestion.flag,
+            "flag": self.flag,
+            "override_reason": self.reason if self.flag != self.suggestion.flag else "",
+        }
+
+    def audit_data(self) -> dict[str, Any]:
+        # No notes and no reason text: the audit log holds no free text about pupils.
+        return {
+            "suggested": self.suggestion.flag,
+            "flag": self.flag,
+            "rule": self.suggestion.rule,
+            "overridden": self.flag != self.suggestion.flag,
+            "answers": {key: self.values[key] for key in rules.CRITERIA_KEYS},
+        }
+
+
+def check_weighing(answers: Answers, flag: str, override_reason: str = "") -> CheckedWeighing:
+    """Validate a weighing: every criterion answered, a known flag, a reason when the flag
+    differs from the suggestion. Raises :class:`ValidationError` with Dutch messages per
+    field (criterion keys, ``flag``, ``override_reason``). Used for concerns here and for
+    incidents in :mod:`vangnet.incidents.flag_link`."""
     values, notes = _split(answers)
     errors: dict[str, Any] = _answer_errors(values, notes)
     reason = override_reason.strip()
@@ -95,17 +118,29 @@ def do_weigh_flags(
         ) % {"suggested": flag_name(suggestion.flag).lower()}
     if errors or suggestion is None:
         raise ValidationError(errors)
+    return CheckedWeighing(values, notes, suggestion, flag, reason)
+
+
+def do_weigh_flags(
+    concern: Concern,
+    answers: Answers,
+    flag: str,
+    override_reason: str = "",
+    *,
+    actor: Actor,
+) -> FlagWeighing:
+    """Store a weighing of the behaviour in ``concern`` (the caller checked access).
+
+    Every criterion must be answered. ``flag`` is the professional's choice; when it
+    differs from the suggested flag, ``override_reason`` is required. Raises
+    :class:`ValidationError` with Dutch messages per field (criterion keys, ``flag``,
+    ``override_reason``).
+    """
+    assert actor.user is not None
+    checked = check_weighing(answers, flag, override_reason)
     with transaction.atomic():
         weighing = FlagWeighing.objects.create(
-            concern=concern,
-            answers={
-                key: {"answer": values[key], "note": notes.get(key, "")}
-                for key in rules.CRITERIA_KEYS
-            },
-            suggested_flag=suggestion.flag,
-            flag=flag,
-            override_reason=reason if flag != suggestion.flag else "",
-            weighed_by=actor.user,
+            concern=concern, weighed_by=actor.user, **checked.fields()
         )
         record(
             actor,
@@ -113,15 +148,7 @@ def do_weigh_flags(
             **about_concern(concern),
             object_type="flag_weighing",
             object_id=str(weighing.pk),
-            # No notes and no reason text: the audit log holds no free text about pupils.
-            data={
-                "concern": concern.pk,
-                "suggested": suggestion.flag,
-                "flag": flag,
-                "rule": suggestion.rule,
-                "overridden": flag != suggestion.flag,
-                "answers": {key: values[key] for key in rules.CRITERIA_KEYS},
-            },
+            data={"concern": concern.pk, **checked.audit_data()},
         )
     return weighing
 

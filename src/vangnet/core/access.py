@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from vangnet.cases.models import Case, CaseTask, Consent, ExternalExchange
     from vangnet.concerns.models import Concern
     from vangnet.core.models import AuditEvent, BreakGlassGrant
+    from vangnet.incidents.models import Incident
     from vangnet.organisations.models import Board, Partner, Pupil, School
 
 _M = TypeVar("_M", bound=Model)
@@ -587,6 +588,69 @@ def meldcode_bundle_boards(user: User) -> QuerySet[Board]:
 
 def access_meldcode_board(user: User, board_id: object) -> Board:
     return _get(meldcode_bundle_boards(user), board_id)
+
+
+# --- incidents -------------------------------------------------------------------------
+#
+# * the social-safety officer/director and the care coordinator: every incident of their
+#   school(s);
+# * a teacher: the incidents they reported, and those involving a pupil of a group they
+#   teach this school year;
+# * changing an incident: its reporter and the director of the school;
+# * the board: aggregates across its schools (insights), no named incident;
+# * privacy officer, administrator, confidential adviser: none.
+
+
+def visible_incidents(user: User, base: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
+    from vangnet.incidents.models import Incident, IncidentPerson
+
+    qs = base if base is not None else Incident.objects.all()
+    scope = scope_of(user)
+    if not scope.roles:
+        return qs.none()
+    condition = Q(school_id__in=scope.schools(*SCHOOL_WIDE_ROLES))
+    if scope.has(Role.TEACHER):
+        teaching = scope.schools(Role.TEACHER)
+        groups = teacher_reach(user).group_ids
+        involves = IncidentPerson.objects.filter(
+            incident_id=OuterRef("pk"), pupil__group_id__in=groups
+        )
+        condition |= Q(school_id__in=teaching) & (Q(reporter_id=user.pk) | Q(Exists(involves)))
+    return qs.filter(condition)
+
+
+def access_incident(user: User, incident_id: object, *, for_write: bool = False) -> Incident:
+    from vangnet.incidents.models import Incident
+
+    incident = _get(visible_incidents(user, Incident.objects.select_related("school")), incident_id)
+    if for_write and not can_edit_incident(user, incident):
+        raise PermissionDenied
+    return incident
+
+
+def can_edit_incident(user: User, incident: Incident) -> bool:
+    return incident.reporter_id == user.pk or incident.school_id in scope_of(user).schools(
+        Role.SAFETY_OFFICER
+    )
+
+
+def incident_schools(user: User) -> QuerySet[School]:
+    """Schools where the user may register an incident."""
+    from vangnet.organisations.models import School
+
+    scope = scope_of(user)
+    return School.objects.filter(id__in=scope.schools(Role.TEACHER, *SCHOOL_WIDE_ROLES))
+
+
+def insight_schools(user: User) -> QuerySet[School]:
+    """Schools whose incident figures (counts, never names) the user may see: the school's
+    director and care coordinator, and the board for all its schools."""
+    from vangnet.organisations.models import School
+
+    scope = scope_of(user)
+    return School.objects.filter(
+        Q(id__in=scope.schools(*SCHOOL_WIDE_ROLES)) | Q(board_id__in=scope.boards(Role.BOARD))
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.core.access import scope_of
-from vangnet.core.roles import BOARD_ROLES, Role
+from vangnet.core.roles import BOARD_ROLES, SCHOOL_WIDE_ROLES, Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has(Role.TEACHER, Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):
         items.append(("pupils", reverse("pupil_search"), _("Leerlingen")))
         items.append(("tasks", reverse("my_tasks"), _("Mijn taken")))
+    if scope.schools(Role.TEACHER, *SCHOOL_WIDE_ROLES):
+        items.append(("incidents", reverse("incident_list"), _("Incidenten")))
     if scope.all_school_ids:
         items.append(("schools", reverse("school_list"), _("Scholen")))
     for board_id in sorted(scope.boards(*BOARD_ROLES)):

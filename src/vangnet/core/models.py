@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class EventType(models.IntegerChoices):
     """What happened. Numbered ranges: 1xx login, 2xx reads, 3xx organisation data,
     4xx access and accounts, 5xx social map, 6xx concerns and dossier, 7xx care cases and
-    consent, 9xx system."""
+    consent, 8xx incidents, 9xx system."""
 
     LOGIN = 100, _("Ingelogd")
     LOGOUT = 101, _("Uitgelogd")
@@ -81,6 +81,15 @@ class EventType(models.IntegerChoices):
     CONSENT_WITHDRAWN = 721, _("Toestemming ingetrokken")
     EXCHANGE_RECORDED = 722, _("Gegevensuitwisseling met externe partij vastgelegd")
     CONSENTS_VIEWED = 723, _("Toestemmingen en uitwisselingen bekeken")
+
+    INCIDENT_CREATED = 800, _("Incident geregistreerd")
+    INCIDENT_UPDATED = 801, _("Incident gewijzigd")
+    INCIDENT_VIEWED = 802, _("Incident bekeken")
+    INCIDENTS_LISTED = 803, _("Incidenten opgevraagd")
+    INCIDENT_ATTACHMENT_ADDED = 804, _("Bijlage bij incident toegevoegd")
+    INCIDENT_ATTACHMENT_VIEWED = 805, _("Bijlage bij incident bekeken")
+    INCIDENT_LISTS_CHANGED = 806, _("Categorieën of locaties voor incidenten gewijzigd")
+    INCIDENT_INSIGHTS_VIEWED = 807, _("Overzicht van incidenten bekeken")
 
     DEMO_LOADED = 900, _("Demogegevens geladen")
 

@@ -435,6 +435,9 @@ def build(per_group: int = PUPILS_PER_GROUP, stdout: object = None) -> bool:
         from vangnet.demo import cases as demo_cases
 
         demo_cases.build()
+        from vangnet.demo import incidents as demo_incidents
+
+        demo_incidents.build()
         record(
             Actor.system("demo"),
             EventType.DEMO_LOADED,

@@ -16,6 +16,7 @@ APP_LABELS = (
     "organisations",
     "concerns",
     "cases",
+    "incidents",
     "accounts",
     "mfa",
     "account",
