@@ -71,7 +71,7 @@ def test_care_coordinator_starts_from_a_handed_over_concern(world, client_for):
     assert page.status_code == 200
     body = text(page)
     assert "gekoppeld aan het verslag" in body
-    assert f"{world.concern.occurred_at:%-d}" in body
+    assert f"{timezone.localtime(world.concern.occurred_at):%-d}" in body  # Dutch date
     assert "Er loopt al een zorgtraject" in body  # world.case is open for this pupil
     assert events(EventType.CONCERN_VIEWED, object_id=str(world.concern.pk))
     response = client.post(
@@ -734,3 +734,28 @@ def test_walk_through_the_pages_to_closed(world, client_for):
     complete()
     case.refresh_from_db()
     assert case.is_closed and case.current_step == CLOSED
+
+
+def test_a_record_of_an_unvisited_step_is_still_shown_in_the_history(world, client_for):
+    """The history never leaves a record out: one whose step the case never entered
+    (only possible after a repair by hand) appears under the latest step."""
+    CaseStep.objects.create(case=world.case, step="signals", entered_by=world["care_a"])
+    CaseRecord.objects.create(
+        case=world.case,
+        kind="weighing",
+        step="weigh",
+        data={"goals": "Rust in huis voor Anna"},
+        created_by=world["care_a"],
+    )
+    page = client_for("care_a").get(f"/trajecten/{world.case.pk}/")
+    assert page.status_code == 200
+    assert "Rust in huis voor Anna" in page.content.decode()
+
+
+def test_an_unknown_field_kind_is_refused_by_name():
+    from vangnet.cases.forms import _record_field
+    from vangnet.lib.protocols import Field, RecordKind
+
+    spec = Field("x", "X", "colour")
+    with pytest.raises(ValueError, match="unknown field kind 'colour'"):
+        _record_field(spec, RecordKind("k", "K", (spec,)), dt.date(2026, 1, 5))

@@ -31,12 +31,13 @@ def new_url(world) -> str:
 
 def form_data(client, url, **fields) -> dict:
     token = client.get(url).context["form"].initial["submission_token"]
-    today = timezone.localdate().isoformat()
+    # an hour ago in Dutch time: "today at 10:15" lies in the future just after midnight
+    past = timezone.localtime() - dt.timedelta(hours=1)
     base = {
         "submission_token": token,
         "kind": "signal",
-        "occurred_on": today,
-        "occurred_time": "10:15",
+        "occurred_on": past.date().isoformat(),
+        "occurred_time": past.strftime("%H:%M"),
         "child_suffers": "unknown",
         "s0_kind": "fact",
         "s0_text": "Hij gooide een stoel om.",

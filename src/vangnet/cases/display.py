@@ -154,8 +154,25 @@ def history(
                 target = group
         if target is None:
             target = next((g for g in groups if g["visit"].step == item.step), None)
-        if target is None:  # pragma: no cover - every record is added in a visited step
-            continue
+        if target is None:
+            # Records are added at the step the case is at, so this should not happen; if
+            # it ever does (data repaired by hand), the record is still shown, under the
+            # latest step, rather than left out of the history.
+            target = max(groups, key=lambda g: g["visit"].entered_at, default=None)
+        if target is None:  # no step recorded at all: show the record under its own step
+            visit = CaseStep(
+                case_id=item.case_id,
+                step=item.step,
+                entered_at=item.created_at,
+                entered_by=item.created_by,
+            )
+            target = {
+                "visit": visit,
+                "title": step_title(definition, item.step),
+                "via": "",
+                "records": [],
+            }
+            groups.append(target)
         row = shown(definition, item)
         row.correction = corrected_by.get(item.pk)
         row.original = by_pk.get(item.corrects_id) if item.corrects_id else None

@@ -188,8 +188,9 @@ def _record_field(spec: engine.Field, kind: RecordKind, today: dt.date) -> forms
             "max_value": messages["range"],
             "invalid": str(_("Vul een heel getal in.")),
         }
-    else:  # pragma: no cover - the definitions are checked at start-up
-        raise ValueError(spec.kind)
+    else:
+        # lib.protocols.problems() refuses unknown field kinds at start-up
+        raise ValueError(f"unknown field kind {spec.kind!r}")
     field.label = spec.label
     field.help_text = help_text
     field.required = required
