@@ -408,6 +408,17 @@ ROUTES = [
     # an empty POST: the form comes back with its errors
     Route("incident_create", lambda w: "/incidenten/nieuw/", INCIDENT_REGISTRARS, method="post"),
     Route("incident_detail", lambda w: f"/incidenten/{_incident(w).pk}/", INCIDENT_READERS),
+    # insights: the school's care coordinator and director, the board; figures only
+    Route(
+        "incident_insights",
+        lambda w: "/incidenten/inzicht/",
+        only({"care_a": 200, "director_a": 200, "board": 200, "other_board": 200}, 404),
+    ),
+    Route(
+        "incident_insights",
+        lambda w: f"/incidenten/inzicht/?bestuur={w.board.pk}",
+        only({"board": 200}, 404),
+    ),
     Route(
         "incident_edit",
         lambda w: f"/incidenten/{_incident(w).pk}/wijzigen/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from tests.world import pupil
 
@@ -78,6 +79,24 @@ def test_director_registers_an_incident_with_three_people(page_as, world, shot):
     expect(page.get_by_text("1 incident", exact=True)).to_be_visible()
     shot(page, "4-list")
 
+    # the trend chart shows the new incident in this month's bar, as the table does
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Trends").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trends in incidenten")
+    chart = page.get_by_role("img", name="Incidenten per maand, deze periode en een jaar eerder")
+    expect(chart).to_be_visible()
+    month = timezone.localtime(incident.occurred_at).strftime("%Y-%m")
+    bar = chart.locator(f'rect[data-month="{month}"][data-previous="0"]')
+    expect(bar).to_have_attribute("data-count", "1")
+    assert bar.bounding_box()["height"] > 10  # a visible bar, not a sliver
+    expect(bar.locator("title")).to_have_text(re.compile(r": 1$"))
+    others = chart.locator(f'rect[data-previous="0"]:not([data-month="{month}"])')
+    assert set(others.evaluate_all("bars => bars.map(b => b.dataset.count)")) <= {"0"}
+    row = page.locator("#trend-table").locator(f'tr[data-key="{month}"]')
+    expect(row.locator("td").first).to_have_text("1")
+    expect(page.locator("#category-table tr[data-key='bullying'] td").first).to_have_text("1")
+    shot(page, "5-trends")
+    assert not serious(page)
+
 
 def test_incident_form_fits_a_phone(page_as, world, shot):
     page = page_as(world["teacher_a"], viewport=PHONE, is_mobile=True, has_touch=True)
@@ -86,4 +105,14 @@ def test_incident_form_fits_a_phone(page_as, world, shot):
     shot(page, "1-form-phone")
     overflow = page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= PHONE["width"], f"the form scrolls sideways ({overflow}px)"
+    assert not serious(page)
+
+
+def test_trends_fit_a_phone(page_as, world, shot):
+    page = page_as(world["board"], viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"/incidenten/inzicht/?bestuur={world.board.pk}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trends in incidenten")
+    shot(page, "1-trends-phone")
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= PHONE["width"], f"the trends page scrolls sideways ({overflow}px)"
     assert not serious(page)

@@ -26,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("tasks", reverse("my_tasks"), _("Mijn taken")))
     if scope.schools(Role.TEACHER, *SCHOOL_WIDE_ROLES):
         items.append(("incidents", reverse("incident_list"), _("Incidenten")))
+    if scope.schools(*SCHOOL_WIDE_ROLES) or scope.boards(Role.BOARD):
+        items.append(("insights", reverse("incident_insights"), _("Trends")))
     if scope.all_school_ids:
         items.append(("schools", reverse("school_list"), _("Scholen")))
     for board_id in sorted(scope.boards(*BOARD_ROLES)):
@@ -36,10 +38,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has(Role.PRIVACY_OFFICER):
         items.append(("audit", reverse("audit_log"), _("Auditlog")))
     path = request.path
-    nav = []
-    for key, url, label in items:
-        current = path == url if url == "/" else path.startswith(url)
-        nav.append({"key": key, "url": url, "label": label, "current": current})
+    # the current item is the longest link the path starts with ("/" only for itself)
+    matches = [
+        url for _k, url, _l in items if (path == url if url == "/" else path.startswith(url))
+    ]
+    current_url = max(matches, key=len, default=None)
+    nav = [
+        {"key": key, "url": url, "label": label, "current": url == current_url}
+        for key, url, label in items
+    ]
     from vangnet.core.notify import unread_count
 
     # A callable: the template calls it (once, cached) only where it shows the counter.

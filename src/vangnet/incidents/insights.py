@@ -157,7 +157,7 @@ def _narrowed(
     return qs
 
 
-def _dimension(group_by: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+def dimension(group_by: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     """(annotations, value fields) grouping by one dimension."""
     tz = timezone.get_default_timezone()
     if group_by == "month":
@@ -178,7 +178,7 @@ def _dimension(group_by: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     raise ValueError(f"unknown group_by {group_by!r}; one of {', '.join(GROUPS)}")
 
 
-def _key(group_by: str, row: dict[str, Any]) -> tuple[str, str]:
+def row_key(group_by: str, row: dict[str, Any]) -> tuple[str, str]:
     """(key, label) of one grouped row."""
     if group_by == "month":
         value = row["g_month"]
@@ -202,7 +202,7 @@ def _key(group_by: str, row: dict[str, Any]) -> tuple[str, str]:
 
 def grouped(qs: QuerySet[Incident], group_by: str) -> list[CountRow]:
     """Distinct incidents of ``qs`` per group, in key order (schools by name)."""
-    annotations, fields = _dimension(group_by)
+    annotations, fields = dimension(group_by)
     rows = (
         qs.annotate(**annotations)
         .values(*fields)
@@ -211,7 +211,7 @@ def grouped(qs: QuerySet[Incident], group_by: str) -> list[CountRow]:
     )
     merged: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
-        merged[_key(group_by, row)] += row["n"]
+        merged[row_key(group_by, row)] += row["n"]
     out = [CountRow(key, n, label) for (key, label), n in merged.items()]
     if group_by == "school":
         out.sort(key=lambda r: (r.label, int(r.key)))
@@ -255,8 +255,8 @@ def monthly_by(
     if by not in ("category", "location"):
         raise ValueError("by is 'category' or 'location'")
     qs = filtered(user, school=school, board=board, date_from=date_from, date_to=date_to)
-    month_annotations, month_fields = _dimension("month")
-    annotations, fields = _dimension(by)
+    month_annotations, month_fields = dimension("month")
+    annotations, fields = dimension(by)
     rows = (
         qs.annotate(**month_annotations, **annotations)
         .values(*month_fields, *fields)
@@ -265,8 +265,8 @@ def monthly_by(
     )
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        month, _label = _key("month", row)
-        key, _label = _key(by, row)
+        month, _label = row_key("month", row)
+        key, _label = row_key(by, row)
         out[key][month] += row["n"]
     return {k: dict(v) for k, v in out.items()}
 

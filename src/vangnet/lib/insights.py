@@ -15,13 +15,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+def gettext_noop(message: str) -> str:
+    """Marks a Dutch source string for ``makemessages``; pages translate it."""
+    return message
+
+
 # The rule's parameters (RULE_TEXT spells them out; change both together).
 MIN_COUNT = 3  # the latest month has at least this many incidents
 BASELINE_MONTHS = 12  # compared with (at most) this many months before it
 MIN_HISTORY = 6  # and at least this many months of history are needed
 SIGMAS = 2.0  # "clearly above": more than this many spreads above the mean
 
-RULE_TEXT = (
+RULE_TEXT = gettext_noop(
     "Vangnet geeft een vroeg signaal als een soort incident of een plek in de laatste "
     "volledige maand duidelijk vaker voorkomt dan gewoonlijk. We vergelijken die maand met "
     "de twaalf maanden ervoor, van dezelfde school of hetzelfde bestuur. Het signaal gaat "
