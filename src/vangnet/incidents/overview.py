@@ -10,8 +10,9 @@ Small numbers: in the board's picture and in the annual report (which goes to th
 participation council) a count of *pupils* (repeated involvement) or a count per *group*
 from 1 to 4 is shown as "minder dan 5" (:data:`vangnet.lib.insights.SMALL_NUMBER`), so a
 small group or a single pupil cannot be recognised. Counts of incidents per month,
-category, location, weekday, severity or school say nothing about a person and stay exact. The school's own picture (for its director and care
-coordinator, who may open the incidents anyway) shows exact figures.
+category, location, weekday, severity or school say nothing about a person and stay
+exact. The school's own picture (for its director and care coordinator, who may open the
+incidents anyway) shows exact figures.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+
 def gettext_noop(message: str) -> str:
     """Marks a Dutch source string for ``makemessages``; pages translate it."""
     return message
