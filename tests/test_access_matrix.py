@@ -306,7 +306,8 @@ ROUTES = [
     Route(
         "case_start",
         lambda w: f"/leerlingen/{w.pupil_a5.pk}/trajecten/nieuw/",
-        only({"teacher_a": 403, "care_a": 200, "director_a": 200}, 404),
+        # a teacher may start the behaviour ladder (not the Meldcode)
+        only({"teacher_a": 200, "care_a": 200, "director_a": 200}, 404),
     ),
     Route(
         "case_detail",
@@ -440,6 +441,11 @@ ROUTES = [
         "incident_flag",
         lambda w: f"/incidenten/{_incident(w, 'sexual').pk}/vlaggensysteem/",
         only({"teacher_a": 200, "director_a": 200, "care_a": 403}, 404),
+    ),
+    Route(
+        "board_calendar",
+        lambda w: f"/besturen/{w.board.pk}/kalender/",
+        visible_but({"admin": 200}),
     ),
     Route(
         "incident_lists",

@@ -54,11 +54,17 @@ def open_case(world: World) -> Case:
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("care_a", 200), ("director_a", 200), ("teacher_a", 403)] + [(p, 404) for p in OUTSIDERS],
+    [("care_a", 200), ("director_a", 200), ("teacher_a", 200)] + [(p, 404) for p in OUTSIDERS],
 )
 def test_start_page_per_persona(world, client_for, persona, status):
     response = client_for(persona).get(f"/leerlingen/{world.pupil_a5.pk}/trajecten/nieuw/")
     assert response.status_code == status
+
+
+def test_a_teacher_may_start_the_behaviour_ladder_but_not_the_meldcode(world, client_for):
+    body = text(client_for("teacher_a").get(f"/leerlingen/{world.pupil_a5.pk}/trajecten/nieuw/"))
+    assert "Stappenplan grensoverschrijdend gedrag" in body
+    assert "Meldcode huiselijk geweld" not in body
 
 
 def test_care_coordinator_starts_from_a_handed_over_concern(world, client_for):
@@ -90,7 +96,8 @@ def test_care_coordinator_starts_from_a_handed_over_concern(world, client_for):
 
 
 def test_start_button_only_for_those_who_may_start(world, client_for):
-    for persona, shown in [("care_a", True), ("director_a", True), ("teacher_a", False)]:
+    # a teacher may start the behaviour ladder from an entry; the Meldcode is not offered
+    for persona, shown in [("care_a", True), ("director_a", True), ("teacher_a", True)]:
         body = text(client_for(persona).get(f"/zorgen/{world.concern.pk}/"))
         assert ("Zorgtraject starten" in body) is shown, persona
 

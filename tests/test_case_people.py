@@ -73,7 +73,10 @@ def test_teacher_sees_that_a_case_exists_and_their_task_but_not_the_content(worl
     assert f"/taken/{world.task.pk}/gedaan/" in page
     assert case_url(world) not in page  # no link to a case they cannot read
     assert SECRET not in page
-    assert "Zorgtraject starten" not in page  # the Meldcode is started by IB or director
+    # the teacher may start the behaviour ladder; the Meldcode is started by IB or director
+    start = client.get(f"/leerlingen/{world.pupil_a5.pk}/trajecten/nieuw/").content.decode()
+    assert "Stappenplan grensoverschrijdend gedrag" in start
+    assert "Meldcode huiselijk geweld en kindermishandeling" not in start
     # and the case itself stays closed to them, its member page and request page too
     assert client.get(case_url(world)).status_code == 404
     assert client.get(case_url(world, "betrokkenen/")).status_code == 404
@@ -82,7 +85,7 @@ def test_teacher_sees_that_a_case_exists_and_their_task_but_not_the_content(worl
 
 @pytest.mark.parametrize(
     ("persona", "link", "start"),
-    [("care_a", True, True), ("director_a", True, True), ("teacher_a", False, False)],
+    [("care_a", True, True), ("director_a", True, True), ("teacher_a", False, True)],
 )
 def test_pupil_page_links_to_the_case_only_for_readers(world, client_for, persona, link, start):
     page = client_for(persona).get(pupil_url(world)).content.decode()

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "vangnet.concerns.apps.ConcernsConfig",
     "vangnet.cases.apps.CasesConfig",
     "vangnet.incidents.apps.IncidentsConfig",
+    "vangnet.measures.apps.MeasuresConfig",
 ]
 
 MIDDLEWARE = [

@@ -169,8 +169,11 @@ class CaseTask(models.Model):
         TERM = "term", _("Termijn van een stap")
         REVIEW = "review", _("Evaluatie")
         REQUEST = "request", _("Verzoek aan collega")
+        MEASURE = "measure", _("Termijn van een maatregel")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    # what a measure's task is about ("measure:<id>:<deadline>"), to close it when done
+    key = models.CharField(max_length=60, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(_("wat"), max_length=300)
     step = models.CharField(max_length=40, blank=True)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from vangnet.concerns.models import Concern
     from vangnet.core.models import AuditEvent, BreakGlassGrant
     from vangnet.incidents.models import Incident
+    from vangnet.measures.models import Measure
     from vangnet.organisations.models import Board, Partner, Pupil, School
 
 _M = TypeVar("_M", bound=Model)
@@ -597,6 +598,8 @@ def access_meldcode_board(user: User, board_id: object) -> Board:
 # * a teacher: the incidents they reported, and those involving a pupil of a group they
 #   teach this school year;
 # * changing an incident: its reporter and the director of the school;
+# * the report for the parents of a pupil involved: the school's director and care
+#   coordinator, and the reporter for a pupil they may open;
 # * the board: aggregates across its schools (insights), no named incident;
 # * privacy officer, administrator, confidential adviser: none.
 
@@ -651,6 +654,96 @@ def insight_schools(user: User) -> QuerySet[School]:
     return School.objects.filter(
         Q(id__in=scope.schools(*SCHOOL_WIDE_ROLES)) | Q(board_id__in=scope.boards(Role.BOARD))
     )
+
+
+def can_export_incident_for_parents(user: User, incident: Incident, pupil: Pupil) -> bool:
+    """The report for the parents of a pupil involved: the school's director and care
+    coordinator, and the reporter for a pupil they may open themselves."""
+    if incident.school_id in scope_of(user).schools(*SCHOOL_WIDE_ROLES):
+        return True
+    return can_edit_incident(user, incident) and can_view_pupil(user, pupil)
+
+
+def access_incident_parent_export(
+    user: User, incident_id: object, pupil_id: object
+) -> tuple[Incident, Pupil]:
+    """The incident and the pupil involved in it: 404 when the incident is out of sight or
+    the pupil is not involved, 403 for a reader who may not make the report."""
+    from vangnet.incidents.models import IncidentPerson
+    from vangnet.organisations.models import Pupil
+
+    incident = access_incident(user, incident_id)
+    involved = IncidentPerson.objects.filter(incident_id=incident.pk, pupil_id=OuterRef("pk"))
+    pupil = _get(Pupil.objects.filter(Exists(involved)).select_related("school"), pupil_id)
+    if not can_export_incident_for_parents(user, incident, pupil):
+        raise PermissionDenied
+    return incident, pupil
+
+
+# --- behaviour measures -------------------------------------------------------------------
+# A measure belongs to a behaviour-ladder case. Who sees it:
+# * the readers of that case (its members at the school, the school's director);
+# * the board (bevoegd gezag) of the school, for the measures it decides: a suspension,
+#   an expulsion and, in higher education, the Executive Board's measures — the protocol
+#   hands those to the board by name; never a time-out, which stays with the school.
+# Who approves: a time-out the school's director; every other measure the board.
+# Who works on it (records hearings, letters, search attempts): members of the case who
+# may work on it, and the school's director.
+
+
+def visible_measures(user: User, base: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
+    from vangnet.measures.models import Measure
+
+    qs = base if base is not None else Measure.objects.all()
+    scope = scope_of(user)
+    if not scope.roles:
+        return qs.none()
+    readable = visible_cases(user).values("pk")
+    return qs.filter(
+        Q(case_id__in=readable)
+        | (Q(school__board_id__in=scope.boards(Role.BOARD)) & ~Q(kind=Measure.Kind.TIME_OUT))
+    )
+
+
+def access_measure(user: User, measure_id: object, *, for_write: bool = False) -> Measure:
+    from vangnet.measures.models import Measure
+
+    measure = _get(
+        visible_measures(user, Measure.objects.select_related("case", "pupil", "school__board")),
+        measure_id,
+    )
+    if for_write and not can_work_on_measure(user, measure):
+        raise PermissionDenied
+    return measure
+
+
+def can_work_on_measure(user: User, measure: Measure) -> bool:
+    return measure.school_id in scope_of(user).schools(Role.SAFETY_OFFICER) or can_work_on_case(
+        user, measure.case
+    )
+
+
+def can_approve_measure(user: User, measure: Measure) -> bool:
+    """A time-out: the school's director. Every other measure: the board."""
+    from vangnet.measures.models import Measure
+
+    scope = scope_of(user)
+    if measure.kind == Measure.Kind.TIME_OUT:
+        return measure.school_id in scope.schools(Role.SAFETY_OFFICER)
+    return measure.school.board_id in scope.boards(Role.BOARD)
+
+
+def can_propose_measure(user: User, case: Case) -> bool:
+    """Proposing a measure on a ladder case: the case's director-role member or the
+    school's director, or the case's care coordinator."""
+    return can_direct_case(user, case, Role.CARE_COORDINATOR)
+
+
+def measure_boards(user: User) -> QuerySet[Board]:
+    """Boards whose measures and letter templates the user looks after (board role)."""
+    from vangnet.organisations.models import Board
+
+    return Board.objects.filter(id__in=scope_of(user).boards(Role.BOARD))
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -90,8 +90,22 @@ class EventType(models.IntegerChoices):
     INCIDENT_ATTACHMENT_VIEWED = 805, _("Bijlage bij incident bekeken")
     INCIDENT_LISTS_CHANGED = 806, _("Categorieën of locaties voor incidenten gewijzigd")
     INCIDENT_INSIGHTS_VIEWED = 807, _("Overzicht van incidenten bekeken")
+    INCIDENT_PARENT_EXPORT = 808, _("Verslag van een incident voor ouders gemaakt")
+    INCIDENT_ANNUAL_REPORT = 809, _("Jaarverslag incidenten gemaakt")
+
+    MEASURE_PROPOSED = 1000, _("Maatregel voorgesteld")
+    MEASURE_DECIDED = 1001, _("Besluit over een maatregel vastgelegd")
+    MEASURE_UPDATED = 1002, _("Maatregel bijgewerkt")
+    MEASURE_VIEWED = 1003, _("Maatregel bekeken")
+    MEASURE_LETTER_CREATED = 1004, _("Brief bij een maatregel gemaakt")
+    MEASURE_LETTER_VIEWED = 1005, _("Brief bij een maatregel geopend")
+    EXTRA_RULES_SAVED = 1006, _("Aanvullende omgangsregels vastgelegd")
+    EXTRA_RULES_EVALUATED = 1007, _("Aanvullende omgangsregels geëvalueerd")
+    LETTER_TEMPLATE_CHANGED = 1008, _("Sjabloon voor een brief gewijzigd")
 
     DEMO_LOADED = 900, _("Demogegevens geladen")
+    CALENDAR_CHANGED = 910, _("Vakanties of vrije dagen gewijzigd")
+    MEASURE_RULES_CHANGED = 911, _("Termijnen voor maatregelen gewijzigd")
 
 
 class AuditEvent(models.Model):

@@ -25,6 +25,7 @@ from vangnet.accounts.models import User
 from vangnet.core.audit import Actor, record
 from vangnet.core.models import EventType
 from vangnet.core.roles import Role
+from vangnet.demo.holidays import add_holidays
 from vangnet.demo.names import ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES
 from vangnet.lib.dates import school_year_of
 from vangnet.organisations.models import (
@@ -386,6 +387,7 @@ def build(per_group: int = PUPILS_PER_GROUP, stdout: object = None) -> bool:
         _assign(account("privacy@vangnet.test"), Role.PRIVACY_OFFICER, board)
         _assign(account("admin@vangnet.test"), Role.ADMINISTRATOR, board)
         _partners(board, higher_ed=False)
+        add_holidays(board)
         record(
             Actor.system("demo"),
             EventType.DEMO_LOADED,

@@ -310,3 +310,72 @@ class Partner(models.Model):
                 "notes",
             )
         }
+
+
+class SchoolHoliday(models.Model):
+    """A period the school is closed: a holiday, a study day. ``school`` empty: every
+    school of the board. Weekends and public holidays are not entered (the calendar
+    knows them, see :mod:`vangnet.lib.schooldays`)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="holidays")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="holidays"
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    first_day = models.DateField(_("eerste dag"))
+    last_day = models.DateField(_("laatste dag"))
+
+    class Meta:
+        verbose_name = _("vakantie of vrije dag")
+        verbose_name_plural = _("vakanties en vrije dagen")
+        ordering = ["first_day", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="school_holiday_last_not_before_first",
+            ),
+            models.UniqueConstraint(
+                fields=["board", "school", "name", "first_day", "last_day"],
+                name="school_holiday_unique_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["board", "name", "first_day", "last_day"],
+                condition=models.Q(school__isnull=True),
+                name="school_holiday_unique_board_wide",
+            ),
+        ]
+        indexes = [models.Index(fields=["board", "first_day"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "first_day": self.first_day.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "school_id": self.school_id,
+        }
+
+
+class MeasureRuleOverride(models.Model):
+    """A board's own values for the terms of one sector (only SO, VO and MBO may differ
+    from the defaults; see :mod:`vangnet.lib.measure_rules`). ``values`` holds only the
+    fields that differ."""
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="measure_rule_overrides"
+    )
+    sector = models.CharField(_("sector"), max_length=3, choices=Sector.choices)
+    values = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("termijnen van het bestuur")
+        verbose_name_plural = _("termijnen van het bestuur")
+        constraints = [
+            models.UniqueConstraint(fields=["board", "sector"], name="measure_rules_per_sector")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board_id} · {self.sector}"
