@@ -420,6 +420,22 @@ ROUTES = [
         lambda w: f"/incidenten/inzicht/?bestuur={w.board.pk}",
         only({"board": 200}, 404),
     ),
+    # the annual report on incidents and the year in review (figures, no names)
+    Route(
+        "incident_annual_pdf",
+        lambda w: f"/incidenten/jaarverslag/2025-2026.pdf?school={w.school_a.pk}",
+        only({"care_a": 200, "director_a": 200, "board": 200}, 404),
+    ),
+    Route(
+        "incident_annual_xlsx",
+        lambda w: f"/incidenten/jaarverslag/2025-2026.xlsx?bestuur={w.board.pk}",
+        only({"board": 200}, 404),
+    ),
+    Route(
+        "incident_year_review",
+        lambda w: f"/incidenten/jaaroverzicht/?school={w.school_a.pk}",
+        only({"care_a": 200, "director_a": 200, "board": 200}, 404),
+    ),
     Route(
         "incident_edit",
         lambda w: f"/incidenten/{_incident(w).pk}/wijzigen/",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("vangnet.cases.consent_urls")),
     path("", include("vangnet.cases.report_urls")),
     path("", include("vangnet.incidents.extra_urls")),
+    path("", include("vangnet.incidents.report_urls")),
     path("", include("vangnet.organisations.calendar_urls")),
     path("", include("vangnet.incidents.urls")),
     path("meldingen/", notes.notifications, name="notifications"),
