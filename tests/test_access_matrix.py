@@ -110,6 +110,14 @@ def _incident(w: World, code: str = "bullying") -> Incident:
     return incident
 
 
+def _incident_by_director(w: World) -> Incident:
+    """The incident of :func:`_incident`, reported by the director: teacher_a sees it
+    (pupil_a5 is in their group) but may not make the parents' report."""
+    incident = _incident(w)
+    Incident.objects.filter(pk=incident.pk).update(reporter=w["director_a"])
+    return incident
+
+
 def _attachment_url(w: World) -> str:
     from vangnet.core.audit import Actor
     from vangnet.incidents import attachments
@@ -457,6 +465,16 @@ ROUTES = [
         "incident_flag",
         lambda w: f"/incidenten/{_incident(w, 'sexual').pk}/vlaggensysteem/",
         only({"teacher_a": 200, "director_a": 200, "care_a": 403}, 404),
+    ),
+    Route(
+        "incident_parent_export",
+        lambda w: f"/incidenten/{_incident(w).pk}/ouders/{w.pupil_a5.pk}/",
+        INCIDENT_READERS,
+    ),
+    Route(
+        "incident_parent_export",
+        lambda w: f"/incidenten/{_incident_by_director(w).pk}/ouders/{w.pupil_a5.pk}/",
+        only({"teacher_a": 403, "care_a": 200, "director_a": 200}, 404),
     ),
     Route(
         "board_calendar",

@@ -7,6 +7,8 @@
 * :mod:`~vangnet.bench.load` - concurrent keep-alive HTTP clients;
 * :mod:`~vangnet.bench.floor` - the plain-SQL floor;
 * :mod:`~vangnet.bench.queries` - queries per request at two sizes;
+* :mod:`~vangnet.bench.care` - the care coordinator's start page with many cases;
+* :mod:`~vangnet.bench.insights` - the incident insights query at scale against plain SQL;
 * :mod:`~vangnet.bench.report` - the table, the JSON file and the goal.
 
 See docs/bench.md.

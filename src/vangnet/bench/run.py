@@ -6,7 +6,7 @@ from __future__ import annotations
 import http.client
 import os
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +24,19 @@ from vangnet.bench.care import (
     prepare_care,
 )
 from vangnet.bench.floor import measure_floors, read_pupil_list
-from vangnet.bench.load import LOOPBACK, Target, run_all
+from vangnet.bench.insights import (
+    PG_INCIDENTS,
+    REPEAT,
+    InsightsFixture,
+    InsightsResult,
+    measure_insights,
+    page_counts,
+    page_targets,
+    prepare_insights,
+)
+from vangnet.bench.load import LOOPBACK, LoadResult, Target, run_all, run_load
 from vangnet.bench.prepare import sigterm_as_interrupt
-from vangnet.bench.queries import query_counts
+from vangnet.bench.queries import QueryCount, query_counts
 from vangnet.bench.report import Report
 from vangnet.bench.server import running_server
 from vangnet.bench.setup import Fixture, prepare_fixture
@@ -45,17 +55,41 @@ class Options:
     warmup: float = 2.0
     rounds: int = 5
     # scenario names to load (the bare view is always measured: it is the floor); empty: all
+    # but the optional ones
     scenarios: tuple[str, ...] = ()
+    # "insights": incidents to generate (None: 1,000,000 on PostgreSQL, the demo's on SQLite)
+    incidents: int | None = None
+    repeat: int = REPEAT  # "insights": repetitions of each query
 
 
-SCENARIOS = ("bare", "pupil", "dossier", "api", "api-me", "care-home")
+SCENARIOS = ("bare", "pupil", "dossier", "api", "api-me", "care-home", "insights")
+# Not in the default set: generating a million incidents takes minutes.
+OPTIONAL = ("insights",)
+# Load targets that belong to a scenario of another name.
+PART_OF = {
+    "insights-board": "insights",
+    "insights-school": "insights",
+    "insights-generated": "insights",
+}
 
 
 def selected(options: Options, name: str) -> bool:
-    return not options.scenarios or name == "bare" or name in options.scenarios
+    scenario = PART_OF.get(name, name)
+    if not options.scenarios:
+        return scenario not in OPTIONAL
+    return scenario == "bare" or scenario in options.scenarios
 
 
-def targets(fixture: Fixture, care: CareFixture | None = None) -> list[Target]:
+def incidents_for(options: Options, vendor: str) -> int:
+    """How many incidents the insights scenario generates (0: the demo data only)."""
+    if options.incidents is not None:
+        return options.incidents
+    return PG_INCIDENTS if vendor == "postgresql" else 0
+
+
+def targets(
+    fixture: Fixture, care: CareFixture | None = None, extra: Sequence[Target] = ()
+) -> list[Target]:
     cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={fixture.session_key}"}
     bearer = {"Authorization": f"Bearer {fixture.token}"}
     care_home = []
@@ -72,6 +106,7 @@ def targets(fixture: Fixture, care: CareFixture | None = None) -> list[Target]:
         Target("api", "API pupil list", f"/api/v1/pupils?limit={API_LIMIT}", bearer),
         Target("api-me", "API /me (light)", "/api/v1/me", bearer),
         *care_home,
+        *extra,
     ]
 
 
@@ -98,7 +133,9 @@ def preflight(port: int, scenarios: list[Target]) -> list[str]:
 
 def _page_scenarios(options: Options) -> bool:
     """Whether any of the pupil and API scenarios runs (they share counts and floors)."""
-    return any(selected(options, n) for n in SCENARIOS if n not in ("bare", "care-home"))
+    return any(
+        selected(options, n) for n in SCENARIOS if n not in ("bare", "care-home", "insights")
+    )
 
 
 def floor_check(fixture: Fixture) -> list[str]:
@@ -152,8 +189,43 @@ def meta(options: Options, fixture: Fixture, load_before: str) -> dict[str, obje
         "pupil_id": fixture.pupil_id,
         "pupil_guardians": fixture.guardians,
         "api_limit": API_LIMIT,
-        "scenarios": list(options.scenarios) or "all",
+        "scenarios": list(options.scenarios) or "default",
     }
+
+
+def _insights_pages(
+    insight: InsightsFixture, notes: list[str]
+) -> tuple[list[Target], QueryCount | None]:
+    pages = page_targets(insight)
+    if not pages:
+        notes.append(
+            "the insights page is not routed (URL name incident_insights): its load "
+            "scenarios were left out"
+        )
+        return [], None
+    return pages, page_counts(pages)
+
+
+def one_client(
+    port: int, scenarios: Sequence[Target], options: Options, progress: Callable[[str], None]
+) -> list[LoadResult]:
+    """The insights pages once more from a single client: what one user sees on a server
+    that is not busy (the issue's page goal); the load above includes queueing."""
+    out = []
+    for target in scenarios:
+        if PART_OF.get(target.name) != "insights":
+            continue
+        progress(f"one client: {target.label} for {options.seconds:g} s")
+        out.append(
+            run_load(
+                port,
+                target,
+                concurrency=1,
+                seconds=options.seconds,
+                warmup=min(options.warmup, 1.0),
+            )
+        )
+    return out
 
 
 def run_child(
@@ -170,6 +242,9 @@ def run_child(
         progress("loading the demo data")
         build()
         fixture = prepare_fixture()
+        insight = None
+        if selected(options, "insights"):
+            insight = prepare_insights(incidents_for(options, connection.vendor), progress)
         if connection.vendor == "postgresql":
             # Planner statistics for the fresh tables: autovacuum would gather them soon
             # after a bulk load; without them PostgreSQL guesses and scans.
@@ -180,6 +255,15 @@ def run_child(
         counts = query_counts(fixture) if _page_scenarios(options) else []
         if care is not None:
             counts.append(care_home_counts(care))  # also creates the scenario's cases
+        notes = floor_check(fixture)
+        insight_result: InsightsResult | None = None
+        pages: list[Target] = []
+        if insight is not None:
+            progress(f"insights query: {options.repeat} repetitions of ORM and plain SQL")
+            insight_result = measure_insights(insight, repeat=options.repeat)
+            pages, page_count = _insights_pages(insight, notes)
+            if page_count is not None:
+                counts.append(page_count)
         progress(f"SQL floor ({options.seconds:g} s per read)")
         floors = {}
         if _page_scenarios(options):
@@ -191,8 +275,7 @@ def run_child(
             )
         if care is not None:
             floors["care-home"] = measure_care_floor(care.user.pk, seconds=options.seconds)
-        notes = floor_check(fixture)
-        scenarios = [t for t in targets(fixture, care) if selected(options, t.name)]
+        scenarios = [t for t in targets(fixture, care, pages) if selected(options, t.name)]
         connections.close_all()
         progress(f"starting gunicorn ({options.workers} workers x {options.threads} threads)")
         with running_server(
@@ -212,7 +295,16 @@ def run_child(
                 rounds=options.rounds,
                 progress=progress,
             )
-    report = Report(meta(options, fixture, load_before), results, floors, counts, notes)
+            single = one_client(server.port, scenarios, options, progress)
+    report = Report(
+        meta(options, fixture, load_before),
+        results,
+        floors,
+        counts,
+        notes,
+        insights=insight_result,
+        one_client=single,
+    )
     out(report.text())
     path = report.write_json(json_path)
     out(f"\nJSON: {path}")

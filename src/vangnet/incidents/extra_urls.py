@@ -1,8 +1,8 @@
-"""Attachments, the board's incident lists and the flag system for incidents."""
+"""Attachments, the board's incident lists, the flag system and the report for parents."""
 
 from django.urls import URLPattern, path
 
-from vangnet.incidents import attachment_views, flag_link, settings_views
+from vangnet.incidents import attachment_views, flag_link, parent_export, settings_views
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern] = [
         "incidenten/<int:incident_id>/vlaggensysteem/",
         flag_link.incident_flag,
         name="incident_flag",
+    ),
+    path(
+        "incidenten/<int:incident_id>/ouders/<int:pupil_id>/",
+        parent_export.incident_parent_export,
+        name="incident_parent_export",
     ),
     path(
         "besturen/<int:board_id>/incidentlijsten/",

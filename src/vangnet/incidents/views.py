@@ -24,7 +24,7 @@ from vangnet.core.audit import Actor, record, record_many
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.core.submissions import VERSION_CONFLICT, ConflictError, run_once
-from vangnet.incidents import actions
+from vangnet.incidents import actions, parent_export
 from vangnet.incidents.forms import (
     MIN_ROWS,
     MORE_ROWS,
@@ -437,6 +437,7 @@ def incident_detail(request: AuthedRequest, incident_id: int) -> HttpResponse:
         ),
         "versions": versions,
         "can_edit": access.can_edit_incident(user, incident),
+        "parent_exports": parent_export.export_links(user, incident),
     }
     return render(request, "incidents/incident_detail.html", context)
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 class Command(BaseCommand):
     help = (
         "Benchmark the real server (gunicorn) on a throwaway database: the bare view, the "
-        "pupil page and the API against their floors, plus queries per request. "
+        "pupil page and the API against their floors, plus queries per request; with "
+        "--scenarios insights, the incident insights query at scale against plain SQL. "
         "See docs/bench.md."
     )
 
@@ -41,8 +42,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scenarios",
             default="",
-            help="comma-separated scenarios to load, e.g. care-home (default: all; the bare "
-            "view always runs, as the floor the others are compared with)",
+            help="comma-separated scenarios to load, e.g. care-home (default: all but "
+            "insights; the bare view always runs, as the floor the others are compared with)",
+        )
+        parser.add_argument(
+            "--incidents",
+            type=int,
+            default=None,
+            help="insights: incidents to generate (default: 1000000 on PostgreSQL; 0, the "
+            "demo data only, on SQLite)",
+        )
+        parser.add_argument(
+            "--repeat",
+            type=int,
+            default=30,
+            help="insights: measured repetitions of each query, after 3 warm-up (30)",
         )
         parser.add_argument("--child-json", default=None, help=argparse.SUPPRESS)
 
@@ -52,6 +66,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name} must be between 1 and 256")
         if not 0 < options["seconds"] <= 3600 or not 0 <= options["warmup"] <= 600:
             raise CommandError("--seconds must be in (0, 3600], --warmup in [0, 600]")
+        if options["incidents"] is not None and not 0 <= options["incidents"] <= 10_000_000:
+            raise CommandError("--incidents must be between 0 and 10000000")
+        if not 1 <= options["repeat"] <= 10_000:
+            raise CommandError("--repeat must be between 1 and 10000")
         from vangnet.bench.run import SCENARIOS
 
         chosen = tuple(s.strip() for s in options["scenarios"].split(",") if s.strip())
@@ -73,6 +91,7 @@ class Command(BaseCommand):
             raise SystemExit(code)
 
     def _child(self, options: dict[str, Any], progress: Any) -> int:
+        from vangnet.bench.insights import InsightsMismatch
         from vangnet.bench.prepare import CHILD_MARKER
         from vangnet.bench.run import Options, run_child
 
@@ -86,6 +105,8 @@ class Command(BaseCommand):
             warmup=options["warmup"],
             rounds=options["rounds"],
             scenarios=tuple(s for s in options["scenarios"].split(",") if s),
+            incidents=options["incidents"],
+            repeat=options["repeat"],
         )
 
         def out(text: str) -> None:
@@ -94,6 +115,9 @@ class Command(BaseCommand):
 
         try:
             return run_child(opts, Path(options["child_json"]), out, progress)
+        except InsightsMismatch as exc:
+            progress(f"ERROR: {exc}")
+            return 1
         except KeyboardInterrupt:
             progress("interrupted; server stopped")
             return 130
@@ -115,8 +139,11 @@ class Command(BaseCommand):
                 "warmup",
                 "rounds",
                 "scenarios",
+                "repeat",
             )
         ]
+        if options["incidents"] is not None:
+            child_args.append(f"--incidents={options['incidents']}")
         try:
             return run_outer(
                 database_url=url, child_args=child_args, json_path=json_path, progress=progress
