@@ -15,6 +15,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.world import World
+from vangnet.cases.actions import do_open_case
 from vangnet.cases.models import Case, CaseTask
 from vangnet.core.audit import Actor
 from vangnet.core.models import AuditEvent, EventType
@@ -363,6 +364,12 @@ def test_higher_education_has_no_suspension_but_the_boards_measures(
     with pytest.raises(ValidationError) as exc:
         propose(world, start=D(2026, 3, 3), end=D(2026, 3, 3))
     assert "In het hoger onderwijs kent de wet geen time-out, schorsing" in refusal(exc)
+    # the Executive Board's measures come from the last step of a concerning-behaviour case
+    with pytest.raises(ValidationError) as exc:
+        propose(world, kind="access_denial", start=D(2026, 3, 3), end=D(2027, 3, 2))
+    assert "pas in beeld bij de laatste stap" in refusal(exc)
+    case = do_open_case(world.pupil_a5, "he_concern", actor=as_(world, "director_a"))
+    Case.objects.filter(pk=case.pk).update(current_step="board")
     with pytest.raises(ValidationError) as exc:
         propose(world, kind="access_denial", start=D(2026, 3, 3), end=D(2027, 3, 3))
     assert "hoogstens 12 maanden (tot en met dinsdag 2 maart 2027)" in refusal(exc)

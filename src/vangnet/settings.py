@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "vangnet.cases.apps.CasesConfig",
     "vangnet.incidents.apps.IncidentsConfig",
     "vangnet.measures.apps.MeasuresConfig",
+    "vangnet.sharing.apps.SharingConfig",
+    "vangnet.meetings.apps.MeetingsConfig",
 ]
 
 MIDDLEWARE = [

@@ -127,6 +127,10 @@ def do_open_case(
     user = _user(actor)
     if not access.can_start_case(user, pupil, definition.starters):
         raise PermissionDenied
+    if not definition.applies_to(pupil.school.sector):
+        raise ValidationError(
+            {"protocol": _("Dit protocol hoort niet bij de sector van deze school.")}
+        )
     if origin_concern is not None and origin_concern.pupil_id != pupil.pk:
         raise ValidationError({"origin_concern": _("Deze zorg gaat over een andere leerling.")})
     with transaction.atomic():

@@ -302,6 +302,8 @@ class ExternalExchange(models.Model):
         CONSENT = "consent", _("Toestemming")
         MELDCODE = "meldcode", _("Meldcode: Veilig Thuis (geen toestemming nodig)")
         RECEIVED = "received", _("Ontvangen van de partner (geen toestemming van de school nodig)")
+        WEIGHED = "weighed", _("Afwegingskader 2, met instemming van het College van Bestuur")
+        ACUTE = "acute", _("Acuut risico, met instemming van het College van Bestuur")
 
     class Direction(models.TextChoices):
         SENT = "sent", _("Verstrekt")

@@ -140,6 +140,8 @@ def _startable(user: User, pupil: Pupil) -> list[Protocol]:
     found = []
     for key in protocols.keys():  # noqa: SIM118 - a module function, not a dict
         definition = protocols.current(key)
+        if not definition.applies_to(pupil.school.sector):
+            continue
         if access.can_start_case(user, pupil, definition.starters):
             found.append(definition)
     return found

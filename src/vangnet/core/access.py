@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from vangnet.concerns.models import Concern
     from vangnet.core.models import AuditEvent, BreakGlassGrant
     from vangnet.incidents.models import Incident
-    from vangnet.measures.models import Measure
+    from vangnet.measures.models import ExtraRulesPlan, Measure
+    from vangnet.meetings.models import CareMeeting, MeetingSeries
     from vangnet.organisations.models import Board, Partner, Pupil, School
+    from vangnet.sharing.models import SharingRequest
 
 _M = TypeVar("_M", bound=Model)
 
@@ -520,11 +522,17 @@ def access_case_task(user: User, task_id: object) -> CaseTask:
 
 def colleagues_for_case(case: Case) -> QuerySet[User]:
     """Staff of the pupil's school who can be added to a case or asked to do something."""
+    return colleagues_for_school(case.school_id)
+
+
+def colleagues_for_school(school: School | int) -> QuerySet[User]:
+    """Active staff with a teaching or school-wide role at the school."""
     from vangnet.accounts.models import User as UserModel
 
+    school_id = school if isinstance(school, int) else school.pk
     return (
         UserModel.objects.filter(
-            role_assignments__school_id=case.school_id,
+            role_assignments__school_id=school_id,
             role_assignments__role__in=[Role.TEACHER, *SCHOOL_WIDE_ROLES],
             is_active=True,
         )
@@ -739,11 +747,195 @@ def can_propose_measure(user: User, case: Case) -> bool:
     return can_direct_case(user, case, Role.CARE_COORDINATOR)
 
 
+def measures_to_decide(user: User) -> QuerySet[Measure]:
+    """Proposals waiting for the user's decision (the rule of :func:`can_approve_measure`):
+    time-outs at the director's schools, every other measure at the board's schools."""
+    from vangnet.measures.models import Measure
+
+    scope = scope_of(user)
+    time_out = Q(kind=Measure.Kind.TIME_OUT)
+    return visible_measures(user).filter(
+        (time_out & Q(school_id__in=scope.schools(Role.SAFETY_OFFICER)))
+        | (~time_out & Q(school__board_id__in=scope.boards(Role.BOARD))),
+        status=Measure.Status.PROPOSED,
+    )
+
+
+def can_propose_for_pupil(user: User, pupil: Pupil) -> bool:
+    """Proposing a measure for a pupil: on the case a proposal goes to (the newest open
+    behaviour-ladder case the user sees; in higher education the concerning-behaviour case
+    at its Executive Board step) the rule of :func:`can_propose_measure`; without one, the
+    care coordinator or director of the pupil's school, who may start the ladder (higher
+    education: nobody, the measures come from that last step)."""
+    from vangnet.cases import protocols
+    from vangnet.cases.models import Case
+    from vangnet.measures import actions as measure_actions
+    from vangnet.measures.models import Measure
+
+    if pupil.school_id not in scope_of(user).schools(Role.CARE_COORDINATOR, Role.SAFETY_OFFICER):
+        return False
+    higher = pupil.school.is_higher_education
+    protocol = measure_actions.HE_LADDER if higher else measure_actions.LADDER
+    cases = visible_cases(user, Case.objects.filter(pupil_id=pupil.pk, protocol=protocol))
+    if higher:
+        cases = cases.filter(current_step=measure_actions.STEP_OF[Measure.Kind.ACCESS_DENIAL])
+    case = cases.exclude(state=Case.State.CLOSED).order_by("-opened_at", "-id").first()
+    if case is not None:
+        return can_propose_measure(user, case)
+    return not higher and can_start_case(user, pupil, protocols.current(protocol).starters)
+
+
+def visible_extra_rules(user: User) -> QuerySet[ExtraRulesPlan]:
+    """Temporary extra rules: the readers of their ladder case."""
+    from vangnet.measures.models import ExtraRulesPlan
+
+    return ExtraRulesPlan.objects.filter(case_id__in=visible_cases(user).values("pk"))
+
+
+def access_extra_rules(user: User, plan_id: object, *, for_write: bool = False) -> ExtraRulesPlan:
+    """One plan; writing (evaluating) for those who work on its case."""
+    plan = _get(visible_extra_rules(user).select_related("case__pupil__school"), plan_id)
+    if for_write and not can_work_on_case(user, plan.case):
+        raise PermissionDenied
+    return plan
+
+
 def measure_boards(user: User) -> QuerySet[Board]:
     """Boards whose measures and letter templates the user looks after (board role)."""
     from vangnet.organisations.models import Board
 
     return Board.objects.filter(id__in=scope_of(user).boards(Role.BOARD))
+
+
+def can_edit_letter_templates(user: User, board: Board) -> bool:
+    """A board's own wording of the measure letters: its administrator and its board role."""
+    return board.pk in scope_of(user).boards(Role.ADMINISTRATOR, Role.BOARD)
+
+
+def access_letter_templates(user: User, board_id: object) -> Board:
+    """The board whose letter texts are edited: 404 for a board the user does not know,
+    403 for its other members."""
+    board = access_board(user, board_id)
+    if not can_edit_letter_templates(user, board):
+        raise PermissionDenied
+    return board
+
+
+# --- sharing outside the institution (decision framework 2) ----------------------------
+# A sharing request belongs to a case (concerning behaviour in higher education). Who sees
+# it: the readers of the case, and the Executive Board (the board role of the school's
+# board) — the protocol hands the request to them by name, nothing else of the case.
+# Who asks and who marks it as shared: those who may work on the case. Who approves: the
+# board role only.
+
+
+def visible_sharing_requests(
+    user: User, base: QuerySet[SharingRequest] | None = None
+) -> QuerySet[SharingRequest]:
+    from vangnet.sharing.models import SharingRequest
+
+    qs = base if base is not None else SharingRequest.objects.all()
+    scope = scope_of(user)
+    if not scope.roles:
+        return qs.none()
+    return qs.filter(
+        Q(case_id__in=visible_cases(user).values("pk"))
+        | Q(school__board_id__in=scope.boards(Role.BOARD))
+    )
+
+
+def access_sharing_request(user: User, request_id: object) -> SharingRequest:
+    from vangnet.sharing.models import SharingRequest
+
+    return _get(
+        visible_sharing_requests(
+            user, SharingRequest.objects.select_related("case", "pupil", "school", "recipient")
+        ),
+        request_id,
+    )
+
+
+def can_request_sharing(user: User, case: Case) -> bool:
+    return can_work_on_case(user, case)
+
+
+def can_approve_sharing(user: User, request: SharingRequest) -> bool:
+    return request.school.board_id in scope_of(user).boards(Role.BOARD)
+
+
+def sharing_boards_users(school: School) -> QuerySet[User]:
+    """The Executive Board members of a school's board (whose consent can be recorded)."""
+    from vangnet.accounts.models import User
+    from vangnet.organisations.models import RoleAssignment
+
+    ids = RoleAssignment.objects.filter(board_id=school.board_id, role=Role.BOARD).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
+
+
+# --- care meetings (zorgoverleg) --------------------------------------------------------
+# The school's care coordinator and director organise the meeting: they plan it, build the
+# agenda, keep the minutes and see every meeting of their school. A member with an account
+# sees the meetings of their series and only the items on those agendas — pseudonymised
+# unless naming is allowed — never the cases behind them (those stay need-to-know).
+
+
+def meeting_schools(user: User) -> frozenset[int]:
+    """Schools whose care meetings the user organises."""
+    return scope_of(user).schools(*SCHOOL_WIDE_ROLES)
+
+
+def visible_meeting_series(
+    user: User, base: QuerySet[MeetingSeries] | None = None
+) -> QuerySet[MeetingSeries]:
+    from vangnet.meetings.models import MeetingMember, MeetingSeries
+
+    qs = base if base is not None else MeetingSeries.objects.all()
+    if not scope_of(user).roles:
+        return qs.none()
+    member = MeetingMember.objects.filter(series_id=OuterRef("pk"), user_id=user.pk)
+    return qs.filter(Q(school_id__in=meeting_schools(user)) | Exists(member))
+
+
+def visible_care_meetings(
+    user: User, base: QuerySet[CareMeeting] | None = None
+) -> QuerySet[CareMeeting]:
+    from vangnet.meetings.models import CareMeeting
+
+    qs = base if base is not None else CareMeeting.objects.all()
+    return qs.filter(series__in=visible_meeting_series(user).values("pk"))
+
+
+def access_meeting_series(
+    user: User, series_id: object, *, for_write: bool = False
+) -> MeetingSeries:
+    from vangnet.meetings.models import MeetingSeries
+
+    series = _get(
+        visible_meeting_series(user, MeetingSeries.objects.select_related("school")), series_id
+    )
+    if for_write and series.school_id not in meeting_schools(user):
+        raise PermissionDenied
+    return series
+
+
+def access_care_meeting(user: User, meeting_id: object, *, for_write: bool = False) -> CareMeeting:
+    from vangnet.meetings.models import CareMeeting
+
+    meeting = _get(
+        visible_care_meetings(user, CareMeeting.objects.select_related("series__school__board")),
+        meeting_id,
+    )
+    if for_write and meeting.series.school_id not in meeting_schools(user):
+        raise PermissionDenied
+    return meeting
+
+
+def can_organise_meetings(user: User, school: School) -> bool:
+    return school.pk in meeting_schools(user)
+
+
+def can_request_meeting(user: User, case: Case) -> bool:
+    return can_work_on_case(user, case)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -103,6 +103,19 @@ class EventType(models.IntegerChoices):
     EXTRA_RULES_EVALUATED = 1007, _("Aanvullende omgangsregels geëvalueerd")
     LETTER_TEMPLATE_CHANGED = 1008, _("Sjabloon voor een brief gewijzigd")
 
+    SHARING_REQUESTED = 1100, _("Verzoek om informatie te delen ingediend")
+    SHARING_DECIDED = 1101, _("Besluit over delen vastgelegd")
+    SHARING_DONE = 1102, _("Informatie gedeeld buiten de instelling")
+    SHARING_VIEWED = 1103, _("Verzoek om informatie te delen bekeken")
+    SHARING_CONFIRMED = 1104, _("Schriftelijke bevestiging van het College vastgelegd")
+
+    MEETING_CHANGED = 1200, _("Zorgoverleg ingepland of gewijzigd")
+    MEETING_VIEWED = 1201, _("Agenda van een zorgoverleg bekeken")
+    MEETING_ITEM_ADDED = 1202, _("Onderwerp op de agenda van een zorgoverleg gezet")
+    MEETING_MINUTES_SAVED = 1203, _("Verslag van een zorgoverleg vastgelegd")
+    MEETING_EXPORTED = 1204, _("Verslag van een zorgoverleg geëxporteerd")
+    MEETING_REQUESTED = 1205, _("Traject aangemeld voor het zorgoverleg")
+
     DEMO_LOADED = 900, _("Demogegevens geladen")
     CALENDAR_CHANGED = 910, _("Vakanties of vrije dagen gewijzigd")
     MEASURE_RULES_CHANGED = 911, _("Termijnen voor maatregelen gewijzigd")

@@ -189,6 +189,11 @@ class Protocol:
     summary: str = ""
     # Roles that may start a case with this protocol.
     starters: tuple[str, ...] = ()
+    # The sectors (school.sector codes) whose pupils or students it is for; empty: all.
+    sectors: tuple[str, ...] = ()
+
+    def applies_to(self, sector: str) -> bool:
+        return not self.sectors or sector in self.sectors
 
     def step(self, key: str) -> Step:
         for item in self.steps:

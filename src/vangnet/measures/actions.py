@@ -42,13 +42,15 @@ if TYPE_CHECKING:
     from vangnet.organisations.models import Pupil
 
 LADDER = "behaviour"
+HE_LADDER = "he_concern"
+HE_KINDS = (Measure.Kind.ACCESS_DENIAL, Measure.Kind.ENROLMENT_END)
 # the ladder step each measure belongs to
 STEP_OF = {
     Measure.Kind.TIME_OUT: "time_out",
     Measure.Kind.SUSPENSION: "suspension",
     Measure.Kind.EXPULSION: "expulsion",
-    Measure.Kind.ACCESS_DENIAL: "expulsion",
-    Measure.Kind.ENROLMENT_END: "expulsion",
+    Measure.Kind.ACCESS_DENIAL: "board",
+    Measure.Kind.ENROLMENT_END: "board",
 }
 RESTRICTIONS = (
     ("gym", _("Geen gymles")),
@@ -117,8 +119,30 @@ def _translated(message: str, **values: object) -> str:
 
 def ladder_case_for(pupil: Pupil, kind: str, *, actor: Actor) -> Case:
     """The pupil's open ladder case at the measure's step: the most recent open one (moved
-    up to that step when it is lower), or a new one. Inside the caller's transaction."""
+    up to that step when it is lower), or a new one. Inside the caller's transaction.
+
+    The Executive Board's measures (higher education) come only from the last step of an
+    open concerning-behaviour case (:mod:`vangnet.cases.protocols.he_concern`)."""
     user = _user(actor)
+    if kind in HE_KINDS:
+        found = (
+            access.visible_cases(user, Case.objects.select_for_update())
+            .filter(pupil=pupil, protocol=HE_LADDER, current_step=STEP_OF[Measure.Kind(kind)])
+            .exclude(state=Case.State.CLOSED)
+            .order_by("-opened_at", "-id")
+            .first()
+        )
+        if found is None:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "De maatregelen van het College van Bestuur komen pas in beeld bij de "
+                        "laatste stap van het traject zorgwekkend gedrag (stap 5: College van "
+                        "Bestuur)."
+                    )
+                }
+            )
+        return found
     definition = protocols.current(LADDER)
     order = [s.key for s in definition.steps]
     target = STEP_OF[Measure.Kind(kind)]
@@ -407,6 +431,7 @@ FACTS: dict[str, dict[str, bool]] = {
         "tests_arrangements": False,
     },
     Measure.Kind.EXPULSION: {
+        "meeting_at": True,  # the next meeting with the parents (their hearing)
         "educational_report": False,
         "teacher_heard_on": False,
         "parents_heard_on": False,

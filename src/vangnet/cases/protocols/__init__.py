@@ -21,9 +21,9 @@ def label(text: str) -> str:
 
 
 def _definitions() -> list[Protocol]:
-    from vangnet.cases.protocols import behaviour, meldcode
+    from vangnet.cases.protocols import behaviour, he_concern, meldcode
 
-    return [meldcode.MELDCODE_V1, behaviour.BEHAVIOUR_V1]
+    return [meldcode.MELDCODE_V1, behaviour.BEHAVIOUR_V1, he_concern.HE_CONCERN_V1]
 
 
 REGISTRY: dict[tuple[str, int], Protocol] = {}

@@ -139,6 +139,7 @@ BEHAVIOUR_V1 = Protocol(
         "afspraken en of de ouders het weten."
     ),
     starters=(TEACHER, CARE, DIRECTOR),
+    sectors=("PO", "SO", "VO", "MBO"),
     record_kinds=(STEP_REPORT,),
     steps=(
         _step(
