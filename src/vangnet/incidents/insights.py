@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core import access
-from vangnet.core.roles import Role
+from vangnet.core.roles import SCHOOL_WIDE_ROLES, Role
 from vangnet.incidents.models import Incident
 from vangnet.lib import insights as rules
 from vangnet.lib.incidents import NATIONAL_CATEGORIES
@@ -95,6 +95,23 @@ def countable_incidents(user: User) -> QuerySet[Incident]:
     return Incident.objects.filter(condition)
 
 
+def _countable_at(user: User, school: int) -> QuerySet[Incident]:
+    """:func:`countable_incidents` at one school, decided from the user's scope without
+    listing every insight school (one query fewer, and no long ``IN`` list): the school's
+    director or care coordinator count all of it, the board its own schools' (checked in the
+    same statement), a teacher there what they can see."""
+    scope = access.scope_of(user)
+    if not scope.roles:
+        return Incident.objects.none()
+    if school in scope.schools(*SCHOOL_WIDE_ROLES):
+        return Incident.objects.filter(school_id=school)
+    condition = Q(school_id=school, school__board_id__in=scope.boards(Role.BOARD))
+    if school in scope.schools(Role.TEACHER):
+        visible = access.visible_incidents(user).filter(school_id=school)
+        condition |= Q(pk__in=visible.values("pk"))
+    return Incident.objects.filter(condition)
+
+
 def _local_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(
         dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
@@ -111,8 +128,9 @@ def filtered(
 ) -> QuerySet[Incident]:
     """The countable incidents, narrowed to a school/board and to dates ``date_from`` to
     ``date_to`` (both included, in the school's time zone)."""
+    base = countable_incidents(user) if school is None else _countable_at(user, school)
     return _narrowed(
-        countable_incidents(user),
+        base,
         school=school,
         board=board,
         date_from=date_from,
