@@ -250,6 +250,7 @@ def board_detail(request: AuthedRequest, board_id: int) -> HttpResponse:
             "board_staff": board_staff,
             "can_manage": access.can_manage_board(user, board),
             "meldcode_bundles": access.meldcode_bundle_boards(user).filter(pk=board.pk).exists(),
+            "letter_templates": access.can_edit_letter_templates(user, board),
             "totals": {
                 "pupils": sum(s.pupil_count for s in schools),
                 "groups": sum(s.group_count for s in schools),
