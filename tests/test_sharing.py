@@ -9,6 +9,7 @@ externally, with the Executive Board's consent."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from tests.world import World, make_user
 from vangnet.cases.actions import do_open_case
 from vangnet.cases.models import Case, CaseTask, ExternalExchange
 from vangnet.core.audit import Actor
-from vangnet.core.models import AuditEvent, EventType
+from vangnet.core.models import AuditEvent, EventType, Notification
 from vangnet.core.roles import Role
 from vangnet.lib import sharing as rules
 from vangnet.organisations.models import Partner, RoleAssignment, Sector
@@ -120,11 +121,16 @@ def weighed(police: Partner, *answers: str) -> SharingInput:
 
 
 def test_weighed_route_waits_for_the_board_then_shares_once(
-    world: World, he: Case, police: Partner
+    world: World, he: Case, police: Partner, django_capture_on_commit_callbacks: Any
 ) -> None:
     care, board = Actor(user=world["care_a"]), Actor(user=world["board"])
-    request = actions.do_request(he, weighed(police), actor=care)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = actions.do_request(he, weighed(police), actor=care)
     assert request.status == rules.AWAITING
+    # the Executive Board hears that a request waits, without the student's name
+    note = Notification.objects.get(user=world["board"])
+    assert he.reference in note.title and world.pupil_a5.first_name not in note.title
+    assert note.url == f"/delen/{request.pk}/"
     with pytest.raises(SharingRefused) as exc:
         actions.do_share(request, actor=care)
     assert exc.value.status == 409

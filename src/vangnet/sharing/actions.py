@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from vangnet.cases.models import Case, CaseTask, ExternalExchange
 from vangnet.core import access
 from vangnet.core.audit import Actor, record
 from vangnet.core.models import EventType
+from vangnet.core.notify import Note, notify_many
 from vangnet.core.submissions import ConflictError
 from vangnet.lib import sharing as rules
 from vangnet.sharing.models import SharingRequest
@@ -180,6 +182,18 @@ def do_request(case: Case, data: SharingInput, *, actor: Actor) -> SharingReques
         request.case = case
         if consented and data.consent_channel != SharingRequest.Channel.WRITING:
             _confirmation_task(request, user)
+        if request.status == SharingRequest.Status.AWAITING:
+            # after commit: the Executive Board hears that a request waits (no name)
+            notify_many(
+                Note(
+                    member.pk,
+                    f"sharing-request:{request.pk}",
+                    _("Verzoek om informatie te delen wacht op uw besluit (%(ref)s)")
+                    % {"ref": case.reference},
+                    reverse("sharing_request_detail", args=[request.pk]),
+                )
+                for member in access.sharing_boards_users(case.school)
+            )
         record(
             actor,
             EventType.SHARING_REQUESTED,
