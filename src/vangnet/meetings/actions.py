@@ -384,7 +384,7 @@ def do_set_named(item: AgendaItem, *, named: bool, actor: Actor) -> AgendaItem:
     user = _user(actor)
     with transaction.atomic():
         item = (
-            AgendaItem.objects.select_for_update()
+            AgendaItem.objects.select_for_update(of=("self",))
             .select_related("meeting__series__school", "case__pupil")
             .get(pk=item.pk)
         )
@@ -501,7 +501,7 @@ def do_save_minutes(
         errors["decision"] = _("Vul het besluit in.")
     with transaction.atomic():
         item = (
-            AgendaItem.objects.select_for_update()
+            AgendaItem.objects.select_for_update(of=("self",))
             .select_related("meeting__series__school", "case__pupil__school")
             .get(pk=item.pk)
         )
