@@ -15,12 +15,16 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.world import PERSONAS as world_personas
 from tests.world import World
-from vangnet.cases.models import Consent
+from vangnet.cases.models import Case, CaseMember, Consent
 from vangnet.concerns.models import CorrectionRequest
 from vangnet.incidents.models import Incident, IncidentCategory, IncidentLocation, IncidentPerson
+from vangnet.measures.models import ExtraRulesPlan, Measure
+from vangnet.meetings.models import CareMeeting
+from vangnet.sharing.models import SharingRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +114,168 @@ def _incident(w: World, code: str = "bullying") -> Incident:
     return incident
 
 
+def _measure(w: World, kind: str = "suspension") -> Measure:
+    """A measure director_a proposed for pupil_a5 (on a ladder case the director owns)."""
+    from vangnet.core.audit import Actor
+    from vangnet.measures import actions
+    from vangnet.organisations.calendar import calendar_for
+
+    calendar = calendar_for(w.school_a)
+    today = timezone.localdate()
+    values: dict[str, object] = {"kind": kind, "reasons": "Bedreigde een klasgenoot."}
+    if kind == "time_out":
+        day = calendar.next_school_day(today)
+        values |= {"start": day, "end": day, "taught_where": "Groep 7"}
+    else:  # a suspension starts after today: the board approves first
+        day = calendar.next_school_day(today + dt.timedelta(days=1))
+        values |= {"start": day, "end": day, "learning_arrangements": "Werk via de leerkracht."}
+    proposal = actions.Proposal(**values)  # type: ignore[arg-type]
+    return actions.do_propose(w.pupil_a5, proposal, actor=Actor(w["director_a"]))
+
+
+def _plan(w: World) -> ExtraRulesPlan:
+    from vangnet.core.audit import Actor
+    from vangnet.measures import actions
+
+    return actions.do_create_plan(
+        _measure(w).case,
+        chosen=["breaks"],
+        rules_note="",
+        extra_teacher=False,
+        starts_on=timezone.localdate(),
+        parents_note="",
+        actor=Actor(w["director_a"]),
+    )
+
+
+def _suspension(w: World) -> Measure:
+    """An approved suspension of pupil_a5 (school A), proposed by its director."""
+    from vangnet.core.audit import Actor
+    from vangnet.measures import actions
+    from vangnet.organisations.calendar import calendar_for
+
+    start = calendar_for(w.school_a).next_school_day(timezone.localdate() + dt.timedelta(days=1))
+    measure = actions.do_propose(
+        w.pupil_a5,
+        actions.Proposal(
+            kind="suspension",
+            reasons="Bedreigde een klasgenoot.",
+            start=start,
+            end=start,
+            learning_arrangements="Werk via de leerkracht.",
+        ),
+        actor=Actor(user=w["director_a"]),
+    )
+    actions.do_decide(measure, approve=True, actor=Actor(user=w["board"]))
+    return measure
+
+
+def _letter_url(w: World) -> str:
+    from vangnet.core.audit import Actor
+    from vangnet.measures import letters
+
+    measure = _suspension(w)
+    document = letters.do_generate(measure, "suspension_letter", actor=Actor(user=w["director_a"]))
+    return f"/maatregelen/{measure.pk}/brieven/{document.pk}.pdf"
+
+
+SHARING_KEYS = ("all_options_used", "consent_sought", "necessary")
+
+
+def _he_case(w: World) -> Case:
+    """A concerning-behaviour case about pupil_a5 owned by care_a (school A an HBO)."""
+    from vangnet.cases.actions import do_open_case
+    from vangnet.core.audit import Actor
+    from vangnet.organisations.models import Sector
+
+    w.school_a.sector = Sector.HBO
+    w.school_a.save()
+    return do_open_case(w.pupil_a5, "he_concern", actor=Actor(user=w["care_a"]))
+
+
+def _sharing_request(w: World) -> SharingRequest:
+    """A weighed request (three times yes) in that case, awaiting the board."""
+    from vangnet.core.audit import Actor
+    from vangnet.sharing.actions import SharingInput, do_request
+
+    return do_request(
+        _he_case(w),
+        SharingInput(
+            route="weighed",
+            recipient=w.partner,
+            what="a",
+            purpose="b",
+            answers=dict.fromkeys(SHARING_KEYS, "yes"),
+            rationales=dict.fromkeys(SHARING_KEYS, "c"),
+        ),
+        actor=Actor(user=w["care_a"]),
+    )
+
+
+def _meeting(w: World) -> CareMeeting:
+    """A care meeting at school A today: the care coordinator organises it, teacher A is a
+    member (not an organiser), someone from outside attends; world's case asked for it."""
+    from django.utils import timezone
+
+    from vangnet.core.audit import Actor
+    from vangnet.meetings import actions as meetings
+    from vangnet.meetings.actions import MemberInput
+
+    care = Actor(user=w["care_a"])
+    series = meetings.do_create_series(
+        w.school_a,
+        title="Zorgoverleg",
+        recurrence="fortnightly",
+        first_on=timezone.localdate(),
+        starts_at=dt.time(14, 0),
+        place="",
+        members=[
+            MemberInput("Intern begeleider", user=w["care_a"]),
+            MemberInput("Leerkracht", user=w["teacher_a"]),
+            MemberInput("Jeugdarts", name="Jeugdarts GGD", own_team=False),
+        ],
+        actor=care,
+    )
+    meeting = meetings.do_plan_meeting(series, timezone.localdate(), actor=care)
+    meetings.do_request_meeting(w.case, reason="Graag meedenken over de volgende stap.", actor=care)
+    meetings.do_build_agenda(meeting, actor=care)
+    return meeting
+
+
+def _meeting_item_url(w: World, tail: str = "") -> str:
+    meeting = _meeting(w)
+    item = meeting.items.get(kind="case")
+    return f"/zorgoverleg/{meeting.pk}/onderwerp/{item.pk}/{tail}"
+
+
+def _api_suspension(w: World) -> Measure:
+    """A suspension of pupil_a5 proposed a month ahead on a ladder case owned by care_a."""
+    case = Case.objects.create(
+        pupil=w.pupil_a5,
+        school=w.school_a,
+        protocol="behaviour",
+        protocol_version=1,
+        current_step="suspension",
+        opened_by=w["care_a"],
+    )
+    CaseMember.objects.create(
+        case=case, user=w["care_a"], kind=CaseMember.Kind.OWNER, added_by=w["care_a"]
+    )
+    start = timezone.localdate() + dt.timedelta(days=30)
+    return Measure.objects.create(
+        case=case,
+        pupil=w.pupil_a5,
+        school=w.school_a,
+        kind=Measure.Kind.SUSPENSION,
+        start=start,
+        end=start,
+        school_days=1,
+        reasons="Heeft een medeleerling ernstig bedreigd.",
+        learning_arrangements="Werk via de leerkracht.",
+        proposed_by=w["care_a"],
+    )
+
+
 def _incident_by_director(w: World) -> Incident:
     """The incident of :func:`_incident`, reported by the director: teacher_a sees it
     (pupil_a5 is in their group) but may not make the parents' report."""
@@ -150,6 +316,17 @@ def _consent(w: World) -> Consent:
         given_on=dt.date(2026, 1, 5),
         recorded_by=w["care_a"],
     )
+
+
+MEASURE_READERS = only({"director_a": 200, "board": 200}, 404)  # a suspension
+MEASURE_WORKERS = only({"director_a": 200, "board": 403}, 404)  # empty POST: form again
+
+
+LETTER_TEMPLATES = visible_but({"board": 200, "admin": 200})
+
+MEETING_READERS = only({"care_a": 200, "director_a": 200, "teacher_a": 200}, 404)
+MEETING_WRITERS = only({"care_a": 302, "director_a": 302, "teacher_a": 403}, 404)
+MEETING_FORMS = only({"care_a": 200, "director_a": 200, "teacher_a": 403}, 404)
 
 
 ROUTES = [
@@ -466,6 +643,217 @@ ROUTES = [
         lambda w: f"/incidenten/{_incident(w, 'sexual').pk}/vlaggensysteem/",
         only({"teacher_a": 200, "director_a": 200, "care_a": 403}, 404),
     ),
+    # measures: the ladder case's readers (the director who owns it) and, for a suspension,
+    # the board; the director approves a time-out, the board everything else
+    Route(
+        "measure_list",
+        lambda w: "/maatregelen/",
+        only({"adviser_a": 404, "privacy": 404, "admin": 404, "no_role": 404}, 200),
+    ),
+    Route(
+        "measure_propose",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/maatregelen/nieuw/?soort=suspension",
+        # the care coordinator and the director may start the ladder; a teacher opens the
+        # pupil but does not propose
+        only({"care_a": 200, "director_a": 200, "teacher_a": 403}, 404),
+    ),
+    Route("measure_detail", lambda w: f"/maatregelen/{_measure(w).pk}/", MEASURE_READERS),
+    Route(
+        "measure_detail",
+        lambda w: f"/maatregelen/{_measure(w, 'time_out').pk}/",
+        only({"director_a": 200}, 404),  # a time-out stays with the school
+    ),
+    Route(
+        "measure_decide",
+        lambda w: f"/maatregelen/{_measure(w).pk}/besluit/",
+        only({"board": 200, "director_a": 403}, 404),  # empty POST: the form again
+        method="post",
+    ),
+    Route(
+        "measure_decide",
+        lambda w: f"/maatregelen/{_measure(w, 'time_out').pk}/besluit/",
+        only({"director_a": 200}, 404),
+        method="post",
+    ),
+    Route(
+        "measure_record",
+        lambda w: f"/maatregelen/{_measure(w).pk}/gegevens/",
+        # no group posted: back to the measure page with a message
+        only({"director_a": 302, "board": 403}, 404),
+        method="post",
+    ),
+    Route(
+        "measure_search",
+        lambda w: f"/maatregelen/{_measure(w).pk}/zoeken/",
+        MEASURE_WORKERS,
+        method="post",
+    ),
+    Route(
+        "measure_finalise",
+        lambda w: f"/maatregelen/{_measure(w).pk}/definitief/",
+        only({"board": 200, "director_a": 403}, 404),
+        method="post",
+    ),
+    Route(
+        "measure_deregister",
+        lambda w: f"/maatregelen/{_measure(w).pk}/uitschrijven/",
+        MEASURE_WORKERS,
+        method="post",
+    ),
+    Route(
+        "measure_withdraw",
+        lambda w: f"/maatregelen/{_measure(w).pk}/vervallen/",
+        MEASURE_WORKERS,
+        method="post",
+    ),
+    # temporary extra rules: through the ladder case (its readers; writing: who works on it)
+    Route(
+        "extra_rules_create",
+        lambda w: f"/trajecten/{_measure(w).case_id}/omgangsregels/nieuw/",
+        only({"director_a": 200}, 404),
+    ),
+    Route(
+        "extra_rules_detail",
+        lambda w: f"/omgangsregels/{_plan(w).pk}/",
+        only({"director_a": 200}, 404),
+    ),
+    Route(
+        "extra_rules_evaluate",
+        lambda w: f"/omgangsregels/{_plan(w).pk}/evaluatie/",
+        only({"director_a": 200}, 404),
+    ),
+    Route(
+        "measure_letter_create",
+        lambda w: f"/maatregelen/{_suspension(w).pk}/brieven/",
+        only({"director_a": 302, "board": 403}, 404),
+        method="post",
+    ),
+    Route("measure_letter", _letter_url, only({"director_a": 200, "board": 200}, 404)),
+    Route(
+        "letter_templates", lambda w: f"/besturen/{w.board.pk}/briefsjablonen/", LETTER_TEMPLATES
+    ),
+    Route(
+        "letter_template_edit",
+        lambda w: f"/besturen/{w.board.pk}/briefsjablonen/suspension_letter/",
+        LETTER_TEMPLATES,
+    ),
+    # sharing outside the institution (decision framework 2): the case's workers ask and
+    # mark as shared; the Executive Board (board role) decides
+    Route(
+        "sharing_request_create",
+        lambda w: f"/trajecten/{_he_case(w).pk}/delen/nieuw/",
+        only({"care_a": 200, "director_a": 403}, 404),
+    ),
+    Route("sharing_request_list", lambda w: "/delen/", only({"board": 200}, 404)),
+    Route(
+        "sharing_request_detail",
+        lambda w: f"/delen/{_sharing_request(w).pk}/",
+        only({"care_a": 200, "director_a": 200, "board": 200}, 404),
+    ),
+    Route(
+        "sharing_request_decide",
+        lambda w: f"/delen/{_sharing_request(w).pk}/besluit/",
+        only({"board": 200, "care_a": 403, "director_a": 403}, 404),
+        method="post",
+    ),
+    Route(
+        "sharing_request_share",
+        lambda w: f"/delen/{_sharing_request(w).pk}/gedeeld/",
+        only({"care_a": 200, "director_a": 403, "board": 403}, 404),
+        method="post",
+    ),
+    Route(
+        "sharing_request_confirm",
+        lambda w: f"/delen/{_sharing_request(w).pk}/bevestigd/",
+        only({"care_a": 200, "director_a": 403, "board": 403}, 404),
+        method="post",
+    ),
+    # care meetings: organisers (care coordinator, director) and a member (teacher A)
+    Route("meeting_list", lambda w: "/zorgoverleg/", only({}, 200)),
+    Route(
+        "meeting_series_create",
+        lambda w: "/zorgoverleg/nieuw/",
+        only({"care_a": 200, "director_a": 200, "other_board": 200}, 404),
+    ),
+    Route(
+        "meeting_series_create",
+        lambda w: f"/zorgoverleg/nieuw/?school={w.school_a.pk}",
+        only({"care_a": 200, "director_a": 200}, 404),  # an empty POST: the form's messages
+        method="post",
+    ),
+    Route(
+        "meeting_series_detail",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/",
+        MEETING_READERS,
+    ),
+    Route(
+        "meeting_series_detail",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/",
+        MEETING_FORMS,  # nothing chosen: the form's message
+        method="post",
+    ),
+    Route("care_meeting_detail", lambda w: f"/zorgoverleg/{_meeting(w).pk}/", MEETING_READERS),
+    Route(
+        "care_meeting_build",
+        lambda w: f"/zorgoverleg/{_meeting(w).pk}/agenda-opbouwen/",
+        MEETING_WRITERS,
+        method="post",
+    ),
+    Route(
+        "care_meeting_item_add",
+        lambda w: f"/zorgoverleg/{_meeting(w).pk}/onderwerp/",
+        MEETING_FORMS,  # an empty POST: the meeting page with the form's message
+        method="post",
+    ),
+    Route("care_meeting_item", lambda w: _meeting_item_url(w), MEETING_FORMS),
+    Route(
+        "care_meeting_item",
+        lambda w: _meeting_item_url(w),
+        MEETING_FORMS,  # an empty POST: the form's messages
+        method="post",
+    ),
+    Route(
+        "care_meeting_item_named",
+        lambda w: _meeting_item_url(w, "naam/"),
+        MEETING_WRITERS,
+        method="post",
+    ),
+    Route(
+        "care_meeting_close",
+        lambda w: f"/zorgoverleg/{_meeting(w).pk}/afsluiten/",
+        MEETING_WRITERS,
+        method="post",
+    ),
+    Route(
+        "care_meeting_pdf", lambda w: f"/zorgoverleg/{_meeting(w).pk}/verslag.pdf", MEETING_READERS
+    ),
+    Route(
+        "care_meeting_docx",
+        lambda w: f"/zorgoverleg/{_meeting(w).pk}/verslag.docx",
+        MEETING_READERS,
+    ),
+    Route(
+        "meeting_request_create",
+        lambda w: f"/trajecten/{w.case.pk}/zorgoverleg/",
+        only({"care_a": 200, "director_a": 403}, 404),
+    ),
+    Route(
+        "meeting_request_create",
+        lambda w: f"/trajecten/{w.case.pk}/zorgoverleg/",
+        only({"care_a": 200, "director_a": 403}, 404),  # an empty POST: the form's message
+        method="post",
+    ),
+    Route(
+        "naming_consent_create",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/toestemming-naam/",
+        MEETING_FORMS,
+    ),
+    Route(
+        "naming_consent_create",
+        lambda w: f"/leerlingen/{w.pupil_a5.pk}/toestemming-naam/",
+        MEETING_FORMS,  # an empty POST: the form's messages
+        method="post",
+    ),
     Route(
         "incident_parent_export",
         lambda w: f"/incidenten/{_incident(w).pk}/ouders/{w.pupil_a5.pk}/",
@@ -554,6 +942,66 @@ API_ROUTES = [
             {"teacher_a": 200, "care_a": 200, "director_a": 200, "board": 200}, 404, anonymous=401
         ),
     ),
+    Route(
+        "api-v1:create_measure",
+        lambda w: "/api/v1/measures",
+        only({"care_a": 201, "director_a": 201, "teacher_a": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:measure_detail",
+        lambda w: f"/api/v1/measures/{_api_suspension(w).pk}",
+        only({"care_a": 200, "director_a": 200, "board": 200}, 404, anonymous=401),
+    ),
+    Route(
+        "api-v1:approve_measure",
+        lambda w: f"/api/v1/measures/{_api_suspension(w).pk}/approve",
+        only({"board": 200, "care_a": 403, "director_a": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:create_sharing_request",
+        lambda w: f"/api/v1/cases/{_he_case(w).pk}/sharing-requests",
+        only({"care_a": 201, "director_a": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:get_sharing_request",
+        lambda w: f"/api/v1/sharing-requests/{_sharing_request(w).pk}",
+        only({"care_a": 200, "director_a": 200, "board": 200}, 404, anonymous=401),
+    ),
+    Route(
+        "api-v1:approve_sharing_request",
+        lambda w: f"/api/v1/sharing-requests/{_sharing_request(w).pk}/approve",
+        only({"board": 200, "care_a": 403, "director_a": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:refuse_sharing_request",
+        lambda w: f"/api/v1/sharing-requests/{_sharing_request(w).pk}/refuse",
+        # {"note": ""}: a refusal needs a note
+        only({"board": 422, "care_a": 403, "director_a": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:share_sharing_request",
+        lambda w: f"/api/v1/sharing-requests/{_sharing_request(w).pk}/share",
+        # not approved yet
+        only({"care_a": 409, "director_a": 403, "board": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:confirm_sharing_request",
+        lambda w: f"/api/v1/sharing-requests/{_sharing_request(w).pk}/confirm",
+        # nothing to confirm
+        only({"care_a": 409, "director_a": 403, "board": 403}, 404, anonymous=401),
+        method="post",
+    ),
+    Route(
+        "api-v1:care_meeting_agenda",
+        lambda w: f"/api/v1/care-meetings/{_meeting(w).pk}/agenda?pseudonymised=true",
+        only({"care_a": 200, "director_a": 200, "teacher_a": 200}, 404, anonymous=401),
+    ),
     Route("api-v1:openapi-json", lambda w: "/api/v1/openapi.json", {p: 200 for p in PERSONAS}),
     Route("api-v1:api-root", lambda w: "/api/v1/", {p: 404 for p in PERSONAS}),
 ]
@@ -637,6 +1085,27 @@ def test_api_matrix(world, api_token, route, persona):
             }
         if route.name == "api-v1:case_decision":
             body = {"q1": False, "rationale": {"q1": "Geen vermoeden na stap 1 tot en met 4."}}
+        if route.name == "api-v1:create_measure":
+            # an expulsion has no dates: the same answer on any day
+            body = {
+                "pupil": world.pupil_a5.pk,
+                "kind": "expulsion",
+                "ground": "misconduct",
+                "reasons": "Bedreigde herhaaldelijk klasgenoten en een leerkracht.",
+            }
+        if route.name == "api-v1:approve_measure":
+            body = {"approve": True}
+        if route.name == "api-v1:create_sharing_request":
+            body = {
+                "route": "weighed",
+                "recipient": world.partner.pk,
+                "what": "a",
+                "purpose": "b",
+                "answers": dict.fromkeys(SHARING_KEYS, True),
+                "rationales": dict.fromkeys(SHARING_KEYS, "c"),
+            }
+        if route.name in ("api-v1:share_sharing_request", "api-v1:confirm_sharing_request"):
+            body = {}  # these refuse unknown fields such as "note"
         response = Client().post(
             route.url(world), body, content_type="application/json", **api_token(persona)
         )

@@ -15,6 +15,7 @@ from vangnet.accounts.actions import user_for_token
 from vangnet.api.cases import router as cases_router
 from vangnet.api.incidents import insights_router as incident_insights_router
 from vangnet.api.incidents import router as incidents_router
+from vangnet.api.measures import router as measures_router
 from vangnet.core import access
 from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.http import AuthedRequest
@@ -42,6 +43,9 @@ api = NinjaAPI(
 api.add_router("/cases", cases_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/insights", incident_insights_router)
+api.add_router("/measures", measures_router)
+api.add_router("", "vangnet.api.sharing.router")  # /cases/{id}/sharing-requests, …
+api.add_router("/care-meetings", "vangnet.api.meetings.router")
 
 
 def _actor(request: AuthedRequest) -> Actor:

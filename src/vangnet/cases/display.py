@@ -120,6 +120,12 @@ def via_label(definition: Protocol, visit: CaseStep) -> str:
         return _("Traject gestart")
     if visit.via == "next":
         return _("Vorige stap afgerond")
+    if visit.via.startswith("measure:"):  # a proposed measure moved the ladder up
+        from vangnet.measures.models import Measure
+
+        kind = visit.via.removeprefix("measure:")
+        label = Measure.Kind(kind).label if kind in Measure.Kind.values else kind
+        return _("Maatregel voorgesteld: %(kind)s") % {"kind": label}
     for shortcut in definition.shortcuts:
         if shortcut.key == visit.via:
             return str(shortcut.label)

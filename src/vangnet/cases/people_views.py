@@ -129,11 +129,16 @@ def pupil_cases_context(user: User, pupil: Pupil) -> dict[str, Any]:
         access.can_start_case(user, pupil, protocols.current(key).starters)
         for key in protocols.keys()  # noqa: SIM118 (a function of the registry)
     )
+    from vangnet.measures.views import pupil_measures_context
+
+    ladders = ("behaviour", "he_concern")  # the cases that hold measures
+    measures = pupil_measures_context(user, pupil, any(c.protocol in ladders for c in cases))
     return {
         "pupil_cases": cases,
         "pupil_case_tasks": tasks,
         "case_content_hidden": any(not c.readable for c in cases),
         "can_start_case": startable,
+        **measures,
     }
 
 

@@ -40,6 +40,7 @@ from vangnet.core.models import EventType
 from vangnet.core.submissions import ConflictError, run_once
 from vangnet.lib import protocols as engine
 from vangnet.lib.protocols import DecisionTree, Protocol, Question, Step
+from vangnet.measures.views import case_measures_context
 from vangnet.organisations.models import Pupil
 
 CASE_MOVED = gettext_lazy(
@@ -225,8 +226,17 @@ def case_start(request: AuthedRequest, pupil_id: int) -> HttpResponse:
 # --- the case page --------------------------------------------------------------------------
 
 
-def _acute_shortcut(definition: Protocol) -> engine.Shortcut | None:
-    return next((s for s in definition.shortcuts if s.key == ACUTE), None)
+def _shortcut(definition: Protocol, key: str) -> engine.Shortcut | None:
+    return next((s for s in definition.shortcuts if s.key == key), None)
+
+
+def _shortcut_form(shortcut: engine.Shortcut, data: Any = None) -> AcuteForm:
+    """The reason form of a shortcut; the acute route asks why it is acute, another
+    shortcut (the behaviour ladder's) why the step is needed at once."""
+    form = AcuteForm(data, auto_id=f"id_{shortcut.key}_%s")
+    if shortcut.key != ACUTE:
+        form.fields["reason"].label = _("Waarom is deze stap meteen nodig?")
+    return form
 
 
 def _case_context(user: User, case: Case) -> dict[str, Any]:
@@ -272,13 +282,18 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
     # completing, deciding and the acute route: only members who hold the step's role
     context["can_direct"] = can_work and access.can_direct_case(user, case, step.role)
     if context["can_direct"]:
-        shortcut = _acute_shortcut(definition)
         context |= {
             "step_form": None if step.decision else StepForm(initial={"step": step.key}),
-            "shortcut": shortcut,
-            "acute_form": AcuteForm()
-            if shortcut is not None and shortcut.target != step.key
-            else None,
+            # every shortcut of the protocol that skips ahead; the acute route also later
+            # (a new danger after the report), never to the step the case is at
+            "shortcuts": [
+                {"shortcut": s, "form": _shortcut_form(s)}
+                for s in definition.shortcuts
+                if s.target != step.key
+                and (
+                    s.key == ACUTE or definition.position(s.target) > definition.position(step.key)
+                )
+            ],
         }
     return context
 
@@ -301,6 +316,10 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     if show_dossier:
         context["dossier"] = _dossier(user, case.pupil)
     context.update(case_tasks_context(user, case))
+    context.update(case_measures_context(user, case))
+    from vangnet.sharing.views import case_sharing_context
+
+    context.update(case_sharing_context(user, case))  # concerning behaviour: sharing outside
     _record_read(request, page="case", case=case, dossier=show_dossier)
     return render(request, "cases/case_detail.html", context)
 
@@ -671,7 +690,9 @@ def case_acute(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = access.access_case(user, case_id, for_write=True)
     _require_direct(user, case)
     definition = case.definition
-    shortcut = _acute_shortcut(definition)
+    # the acute route, or another shortcut of the protocol (POST "shortcut", GET ?route=)
+    key = (request.POST.get("shortcut") or request.GET.get("route") or ACUTE)[:40]
+    shortcut = _shortcut(definition, key)
     if shortcut is None:
         raise Http404
     if request.method == "GET" and (case.is_closed or case.current_step == shortcut.target):
@@ -679,10 +700,11 @@ def case_acute(request: AuthedRequest, case_id: int) -> HttpResponse:
             request,
             _("Dit traject is afgesloten.")
             if case.is_closed
-            else _("Het traject staat al bij de melding aan Veilig Thuis."),
+            else _("Het traject staat al bij ‘%(step)s’.")
+            % {"step": display.step_title(definition, shortcut.target)},
         )
         return HttpResponseRedirect(_case_url(case))
-    form = AcuteForm(request.POST or None)
+    form = _shortcut_form(shortcut, request.POST or None)
     if request.method == "POST" and form.is_valid():
 
         def take() -> str:
@@ -702,13 +724,16 @@ def case_acute(request: AuthedRequest, case_id: int) -> HttpResponse:
             _add_errors(form, exc)
         else:
             if created:
+                step_title = display.step_title(definition, shortcut.target)
                 messages.warning(
                     request,
                     _(
                         "Het traject staat nu bij ‘%(step)s’. Meld bij Veilig Thuis en leg de "
                         "melding vast."
                     )
-                    % {"step": display.step_title(definition, shortcut.target)},
+                    % {"step": step_title}
+                    if shortcut.key == ACUTE
+                    else _("Het traject staat nu bij ‘%(step)s’.") % {"step": step_title},
                 )
             return HttpResponseRedirect(url)
     if request.method == "GET":
@@ -716,5 +741,12 @@ def case_acute(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "cases/case_acute.html",
-        {"case": case, "pupil": case.pupil, "shortcut": shortcut, "form": form},
+        {
+            "case": case,
+            "pupil": case.pupil,
+            "shortcut": shortcut,
+            "form": form,
+            "is_acute": shortcut.key == ACUTE,
+            "target_title": display.step_title(definition, shortcut.target),
+        },
     )

@@ -26,8 +26,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("tasks", reverse("my_tasks"), _("Mijn taken")))
     if scope.schools(Role.TEACHER, *SCHOOL_WIDE_ROLES):
         items.append(("incidents", reverse("incident_list"), _("Incidenten")))
+        items.append(("meetings", reverse("meeting_list"), _("Zorgoverleg")))
     if scope.schools(*SCHOOL_WIDE_ROLES) or scope.boards(Role.BOARD):
         items.append(("insights", reverse("incident_insights"), _("Trends")))
+        items.append(("measures", reverse("measure_list"), _("Maatregelen")))
     if scope.all_school_ids:
         items.append(("schools", reverse("school_list"), _("Scholen")))
     for board_id in sorted(scope.boards(*BOARD_ROLES)):

@@ -57,6 +57,12 @@ def home(request: AuthedRequest) -> HttpResponse:
 
         context |= case_sections(user, scope)
         record_listed(request, scope, context)
+    from vangnet.measures.views import home_waiting
+
+    context |= home_waiting(request, scope)  # directors and the board: measures to decide
+    from vangnet.sharing.views import home_waiting as sharing_waiting
+
+    context |= sharing_waiting(request, scope)  # the Executive Board: requests to share
 
     if scope.has(Role.TEACHER):
         context["my_groups"] = (

@@ -440,6 +440,12 @@ def build(per_group: int = PUPILS_PER_GROUP, stdout: object = None) -> bool:
         from vangnet.demo import incidents as demo_incidents
 
         demo_incidents.build()
+        from vangnet.demo.measures import add_measures
+
+        add_measures()
+        from vangnet.demo import he_cases as demo_he_cases
+
+        demo_he_cases.build()
         record(
             Actor.system("demo"),
             EventType.DEMO_LOADED,

@@ -254,8 +254,8 @@ def intro(report: AnnualReport) -> list[str]:
         % {"where": where, "year": report.school_year},
         _(
             "Er staan geen namen in, van leerlingen noch van medewerkers. Aantallen "
-            "leerlingen en aantallen per groep van 1 tot en met 4 staan er als \u2018minder "
-            "dan 5\u2019, zodat niemand te herkennen is. Een incident telt één keer mee, "
+            "leerlingen en aantallen per groep van 1 tot en met 4 staan er als ‘minder "
+            "dan 5’, zodat niemand te herkennen is. Een incident telt één keer mee, "
             "hoeveel mensen er ook bij betrokken waren."
         ),
     ]
@@ -469,7 +469,7 @@ def tables(report: AnnualReport) -> list[Table]:
                 o.by_group,
                 _(
                     "Een incident met leerlingen uit twee groepen telt bij allebei mee. "
-                    "\u2018Minder dan 5\u2019 staat voor 1 tot en met 4; het verschil laten "
+                    "‘Minder dan 5’ staat voor 1 tot en met 4; het verschil laten "
                     "we dan weg."
                 ),
             )
@@ -484,7 +484,7 @@ def tables(report: AnnualReport) -> list[Table]:
             _(
                 "Het aantal leerlingen dat in dit schooljaar twee keer of vaker bij een "
                 "incident betrokken was, in dezelfde rol. Alleen aantallen, nooit namen. "
-                "\u2018Minder dan 5\u2019 staat voor 1 tot en met 4."
+                "‘Minder dan 5’ staat voor 1 tot en met 4."
             ),
         )
     )
@@ -671,7 +671,7 @@ def _explanation_sheet(ws: Any, report: AnnualReport) -> None:
             "text",
             "",
             _(
-                "Elk volgend tabblad bevat één tabel uit het verslag. \u2018<5\u2019 betekent: "
+                "Elk volgend tabblad bevat één tabel uit het verslag. ‘<5’ betekent: "
                 "1 tot en met 4."
             ),
         )

@@ -56,7 +56,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-APOSTROPHES = "'\u2019\u02bc"
+APOSTROPHES = "'’\u02bc"
 HYPHENS = "-\u2010\u2011"
 
 # Dutch (and a few foreign) name prefixes: how :func:`split_name` finds where the last
@@ -126,9 +126,9 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     if len(words) == 1:
         return words[0], "", ""
     for i in range(1, len(words) - 1):
-        if words[i].casefold().replace("\u2019", "'") in PREFIXES:
+        if words[i].casefold().replace("’", "'") in PREFIXES:
             j = i
-            while j < len(words) - 1 and words[j].casefold().replace("\u2019", "'") in PREFIXES:
+            while j < len(words) - 1 and words[j].casefold().replace("’", "'") in PREFIXES:
                 j += 1
             return " ".join(words[:i]), " ".join(words[i:j]), " ".join(words[j:])
     return words[0], "", " ".join(words[1:])
