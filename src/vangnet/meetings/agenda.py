@@ -12,7 +12,7 @@ name, not to do the work.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -65,37 +65,49 @@ def label_for(case: Case) -> str:
 def people_of(school: School, pupil: Pupil | None = None) -> Pseudonymiser:
     """Every pupil and guardian of the school's board and every staff member with a role at
     the board, each with a stand-in; ``pupil`` (the item's own) becomes "[de leerling]"."""
+    return with_own_pupil(known_people(school), pupil)
+
+
+def known_people(school: School) -> list[tuple[int | None, Person]]:
+    """The people whose names must not appear, read once: (pupil id or None, person)."""
     from vangnet.accounts.models import User
     from vangnet.organisations.models import Guardian
     from vangnet.organisations.models import Pupil as PupilModel
 
     board_id = school.board_id
-    people = [
-        Person(
-            first,
-            last,
-            _("[de leerling]") if pupil is not None and pk == pupil.pk else _("[een leerling]"),
-            prefix,
-        )
+    people: list[tuple[int | None, Person]] = [
+        (pk, Person(first, last, _("[een leerling]"), prefix))
         for pk, first, prefix, last in PupilModel.objects.filter(
             school__board_id=board_id
         ).values_list("pk", "first_name", "name_prefix", "last_name")
     ]
     people += [
-        Person.from_full_name(name, _("[een ouder]"))
+        (None, Person.from_full_name(name, _("[een ouder]")))
         for name in Guardian.objects.filter(board_id=board_id)
         .values_list("name", flat=True)
         .distinct()
     ]
     people += [
-        Person.from_full_name(name, _("[een medewerker]"))
+        (None, Person.from_full_name(name, _("[een medewerker]")))
         for name in User.objects.filter(
             Q(role_assignments__board_id=board_id) | Q(teaching_groups__school_id=school.pk)
         )
         .values_list("full_name", flat=True)
         .distinct()
     ]
-    return Pseudonymiser(people, ambiguous=_("[naam]"))
+    return people
+
+
+def with_own_pupil(people: list[tuple[int | None, Person]], pupil: Pupil | None) -> Pseudonymiser:
+    """A pseudonymiser over ``people`` in which ``pupil`` reads "[de leerling]"."""
+    own = _("[de leerling]")
+    return Pseudonymiser(
+        [
+            replace(person, replacement=own) if pupil is not None and pk == pupil.pk else person
+            for pk, person in people
+        ],
+        ambiguous=_("[naam]"),
+    )
 
 
 def guard(text: str, names: Pseudonymiser) -> str:
@@ -137,17 +149,22 @@ def view(meeting: CareMeeting, *, pseudonymised: bool | None = None) -> tuple[bo
     )
     roles = dict(meeting.series.members.exclude(user=None).values_list("user_id", "role_title"))
     school_names: Pseudonymiser | None = None
+    people: list[tuple[int | None, Person]] | None = None  # read once per agenda
     out: list[ItemView] = []
     for item in items:
         case = item.case
         if case is None:
             if pseudonymised:
-                school_names = school_names or people_of(school)
+                people = people if people is not None else known_people(school)
+                school_names = school_names or with_own_pupil(people, None)
             out.append(_plain(item, school_names if pseudonymised else None, roles))
             continue
         may_name = naming_allowed(case.pupil, meeting.held_on)
         named = bool(item.named and may_name and not pseudonymised)
-        names = people_of(school, case.pupil) if not named else None
+        names = None
+        if not named:
+            people = people if people is not None else known_people(school)
+            names = with_own_pupil(people, case.pupil)
 
         def clean(text: str, names: Pseudonymiser | None = names) -> str:
             return guard(names.replace(text), names) if names is not None else text
