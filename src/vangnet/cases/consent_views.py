@@ -1,6 +1,6 @@
 """The consent register of a pupil and the record of exchanges with outside parties.
 
-Access (core/access.py): the care coordinator and the director of the pupil's school read
+Access (core/access/): the care coordinator and the director of the pupil's school read
 and write the register; a colleague who may open the pupil gets 403; others 404. Sharing
 with a partner other than Veilig Thuis needs a valid consent for that partner
 (cases/consent.py blocks it otherwise); sharing inside the school needs none.
