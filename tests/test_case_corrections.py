@@ -227,7 +227,8 @@ def test_added_teacher_records_but_does_not_complete_or_decide(world, client_for
     assert response.status_code == 200
     body = text(response)
     assert "Vastleggen: Signaal" in body  # records
-    assert "Stap afronden" not in body and 'name="reason"' not in body  # no step, no acute
+    # no step to complete, no acute route (the care-meeting request form has a reason too)
+    assert "Stap afronden" not in body and 'id="id_acute_reason"' not in body
     assert "Intern begeleider / aandachtsfunctionaris (eigenaar) rondt stappen af" in body
     page = client.get(case_url(world.case, "vastleggen/observation/"))
     data = correction_post(page, what=OLD)

@@ -187,6 +187,9 @@ def test_names_only_for_the_organiser_and_only_on_named_items_with_consent(world
     bram = meeting.items.get(case__pupil=world.pupil_a6)
     other = next(i for i in agenda.view(meeting, pseudonymised=False)[1] if i.item.pk == bram.pk)
     assert other.who == bram.case.reference and "Bram" not in other.reason
+    # on the named item only Anna keeps her name: Bram, her mother and the other item
+    # name nobody else, not even in the export with names
+    assert not re.search(r"\bBram\b|\bBakker\b|Ellen", flat), flat
     # without asking, and for a member asking, it stays pseudonymised
     for user, url in (
         (world["care_a"], f"/zorgoverleg/{meeting.pk}/verslag.pdf"),
@@ -203,8 +206,8 @@ def test_a_name_left_by_a_bug_stops_the_export(world, monkeypatch):
     meeting = world_meeting(world)
     real_view = agenda.view
 
-    def leaky(m, *, pseudonymised=None):
-        shown, items = real_view(m, pseudonymised=pseudonymised)
+    def leaky(m, *, pseudonymised=None, reader=None):
+        shown, items = real_view(m, pseudonymised=pseudonymised, reader=reader)
         for item in items:
             if item.item.request is not None:
                 item.reason = item.item.request.reason  # the raw text, names and all
@@ -328,3 +331,37 @@ def test_pseudonymised_exports_hold_no_demo_name(tmp_path):
     for case in cases:
         assert case.reference in flat
     assert "[een leerling]" in flat and "[een ouder]" in flat and "[een medewerker]" in flat
+
+
+def test_a_member_who_left_the_school_no_longer_sees_the_meeting(world):
+    from vangnet.core.roles import Role
+    from vangnet.organisations.models import RoleAssignment
+
+    meeting = world_meeting(world)
+    assert client(world["teacher_a"]).get(f"/zorgoverleg/{meeting.pk}/").status_code == 200
+    RoleAssignment.objects.filter(user=world["teacher_a"], school=world.school_a).update(
+        school=world.school_b
+    )
+    assert RoleAssignment.objects.filter(user=world["teacher_a"], role=Role.TEACHER).exists()
+    for url in (f"/zorgoverleg/{meeting.pk}/", f"/zorgoverleg/{meeting.pk}/verslag.docx"):
+        assert client(world["teacher_a"]).get(url).status_code == 404
+
+
+def test_members_do_not_read_the_case_behind_an_item(world):
+    """The agenda shows what the meeting was asked and its own minutes; the case's step and
+    latest records only to those who may open the case."""
+    from vangnet.cases.models import CaseRecord
+
+    meeting = world_meeting(world)
+    CaseRecord.objects.create(
+        case=world.case,
+        kind="observation",
+        step="signals",
+        data={"what": "Geheime waarneming uit het dossier"},
+        created_by=world["care_a"],
+    )
+    teacher_page = client(world["teacher_a"]).get(f"/zorgoverleg/{meeting.pk}/").content.decode()
+    assert "Geheime waarneming" not in teacher_page
+    assert "Stap 1: signalen" not in teacher_page
+    care_page = client(world["care_a"]).get(f"/zorgoverleg/{meeting.pk}/").content.decode()
+    assert "Geheime waarneming" in care_page

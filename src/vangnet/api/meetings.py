@@ -75,7 +75,9 @@ def care_meeting_agenda(
     with transaction.atomic():
         meeting = access.access_care_meeting(user, meeting_id)
         organiser = access.can_organise_meetings(user, meeting.series.school)
-        shown, views = agenda.view(meeting, pseudonymised=pseudonymised or not organiser)
+        shown, views = agenda.view(
+            meeting, pseudonymised=pseudonymised or not organiser, reader=user
+        )
         base = about_meeting(meeting)
         entries = [
             Entry(

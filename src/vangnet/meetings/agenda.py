@@ -24,6 +24,7 @@ from vangnet.lib.pseudonymise import Person, Pseudonymiser
 from vangnet.meetings.models import AgendaItem, CareMeeting, NamingConsent
 
 if TYPE_CHECKING:
+    from vangnet.accounts.models import User
     from vangnet.organisations.models import Pupil, School
 
 RECENT_RECORDS = 3
@@ -68,27 +69,31 @@ def people_of(school: School, pupil: Pupil | None = None) -> Pseudonymiser:
     return with_own_pupil(known_people(school), pupil)
 
 
-def known_people(school: School) -> list[tuple[int | None, Person]]:
-    """The people whose names must not appear, read once: (pupil id or None, person)."""
+PUPIL, GUARDIAN, STAFF = "pupil", "guardian", "staff"
+Known = list[tuple[str, int | None, Person]]
+
+
+def known_people(school: School) -> Known:
+    """The people whose names must not appear, read once: (kind, pupil id, person)."""
     from vangnet.accounts.models import User
     from vangnet.organisations.models import Guardian
     from vangnet.organisations.models import Pupil as PupilModel
 
     board_id = school.board_id
-    people: list[tuple[int | None, Person]] = [
-        (pk, Person(first, last, _("[een leerling]"), prefix))
+    people: Known = [
+        (PUPIL, pk, Person(first, last, _("[een leerling]"), prefix))
         for pk, first, prefix, last in PupilModel.objects.filter(
             school__board_id=board_id
         ).values_list("pk", "first_name", "name_prefix", "last_name")
     ]
     people += [
-        (None, Person.from_full_name(name, _("[een ouder]")))
+        (GUARDIAN, None, Person.from_full_name(name, _("[een ouder]")))
         for name in Guardian.objects.filter(board_id=board_id)
         .values_list("name", flat=True)
         .distinct()
     ]
     people += [
-        (None, Person.from_full_name(name, _("[een medewerker]")))
+        (STAFF, None, Person.from_full_name(name, _("[een medewerker]")))
         for name in User.objects.filter(
             Q(role_assignments__board_id=board_id) | Q(teaching_groups__school_id=school.pk)
         )
@@ -98,16 +103,42 @@ def known_people(school: School) -> list[tuple[int | None, Person]]:
     return people
 
 
-def with_own_pupil(people: list[tuple[int | None, Person]], pupil: Pupil | None) -> Pseudonymiser:
+def with_own_pupil(people: Known, pupil: Pupil | None) -> Pseudonymiser:
     """A pseudonymiser over ``people`` in which ``pupil`` reads "[de leerling]"."""
     own = _("[de leerling]")
     return Pseudonymiser(
         [
             replace(person, replacement=own) if pupil is not None and pk == pupil.pk else person
-            for pk, person in people
+            for _kind, pk, person in people
         ],
         ambiguous=_("[naam]"),
     )
+
+
+def all_but(people: Known, pupil_ids: set[int], *, staff: bool = True) -> Pseudonymiser:
+    """A pseudonymiser over ``people`` except the pupils in ``pupil_ids`` (those named with
+    consent), and without staff when ``staff`` is false. The named pupils' own name forms
+    are kept, also where a parent shares their surname."""
+    keep: list[str] = []
+    for kind, pk, person in people:
+        if kind == PUPIL and pk in pupil_ids:
+            last = " ".join(p for p in (person.prefix, person.last_name) if p)
+            keep += [f"{person.first_name} {last}", person.first_name, last]
+    return Pseudonymiser(
+        [
+            person
+            for kind, pk, person in people
+            if not (kind == PUPIL and pk in pupil_ids) and (staff or kind != STAFF)
+        ],
+        ambiguous=_("[naam]"),
+        keep=keep,
+    )
+
+
+def unconsented_names(school: School, named_pupils: set[int]) -> Pseudonymiser:
+    """For the last check of an export with names: every pupil and guardian of the board
+    except the pupils named with consent."""
+    return all_but(known_people(school), named_pupils, staff=False)
 
 
 def guard(text: str, names: Pseudonymiser) -> str:
@@ -135,10 +166,17 @@ class ItemView:
     actions: list[tuple[str, str, dt.date]] = field(default_factory=list)
 
 
-def view(meeting: CareMeeting, *, pseudonymised: bool | None = None) -> tuple[bool, list[ItemView]]:
+def view(
+    meeting: CareMeeting, *, pseudonymised: bool | None = None, reader: User | None = None
+) -> tuple[bool, list[ItemView]]:
     """(pseudonymised?, the items). ``pseudonymised=None`` takes the meeting's default;
     ``False`` names a pupil only on items the organiser marked as named *and* whose naming
-    consent holds — every other case item stays pseudonymised."""
+    consent holds — every other case item stays pseudonymised. Other people named in the
+    texts are replaced in every view, also on a named item and in plain items.
+
+    What the case itself holds (its step, its latest records) is shown only to a
+    ``reader`` who may open the case; other members discuss what the meeting was asked
+    (the request) and its own minutes."""
     if pseudonymised is None:
         pseudonymised = default_pseudonymised(meeting)
     school = meeting.series.school
@@ -149,33 +187,40 @@ def view(meeting: CareMeeting, *, pseudonymised: bool | None = None) -> tuple[bo
     )
     roles = dict(meeting.series.members.exclude(user=None).values_list("user_id", "role_title"))
     school_names: Pseudonymiser | None = None
-    people: list[tuple[int | None, Person]] | None = None  # read once per agenda
+    people: Known = known_people(school)  # read once per agenda
+    readable: set[int] = set()
+    if reader is not None:
+        from vangnet.core import access
+
+        ids = [i.case_id for i in items if i.case_id]
+        readable = set(access.visible_cases(reader).filter(pk__in=ids).values_list("pk", flat=True))
     out: list[ItemView] = []
     for item in items:
         case = item.case
         if case is None:
-            if pseudonymised:
-                people = people if people is not None else known_people(school)
-                school_names = school_names or with_own_pupil(people, None)
-            out.append(_plain(item, school_names if pseudonymised else None, roles))
+            school_names = school_names or with_own_pupil(people, None)
+            out.append(_plain(item, school_names, roles, names_shown=not pseudonymised))
             continue
         may_name = naming_allowed(case.pupil, meeting.held_on)
         named = bool(item.named and may_name and not pseudonymised)
-        names = None
-        if not named:
-            people = people if people is not None else known_people(school)
-            names = with_own_pupil(people, case.pupil)
+        # named: only this pupil keeps their name; pseudonymised: they read "[de leerling]"
+        names = all_but(people, {case.pupil_id}) if named else with_own_pupil(people, case.pupil)
 
-        def clean(text: str, names: Pseudonymiser | None = names) -> str:
-            return guard(names.replace(text), names) if names is not None else text
+        def clean(text: str, names: Pseudonymiser = names) -> str:
+            return guard(names.replace(text), names)
 
         definition = case.definition
-        try:
-            step = str(definition.step(case.current_step).title)
-        except KeyError:
-            step = _("Afgesloten")
+        step = ""
         recent = []
-        for record in sorted(case.records.all(), key=lambda r: r.created_at)[-RECENT_RECORDS:]:
+        if case.pk in readable:
+            try:
+                step = str(definition.step(case.current_step).title)
+            except KeyError:
+                step = _("Afgesloten")
+        records = (
+            sorted(case.records.all(), key=lambda r: r.created_at) if case.pk in readable else []
+        )
+        for record in records[-RECENT_RECORDS:]:
             kind = definition.record_kind(record.kind)
             summary = str(record.data.get(kind.summary, "")) if kind.summary else ""
             recent.append(f"{kind.label}: {clean(summary)}" if summary else str(kind.label))
@@ -210,9 +255,13 @@ def _owner(user_id: int, name: str, roles: dict[int, str], named: bool) -> str:
     return roles.get(user_id) or _("een medewerker van de school")
 
 
-def _plain(item: AgendaItem, names: Pseudonymiser | None, roles: dict[int, str]) -> ItemView:
+def _plain(
+    item: AgendaItem, names: Pseudonymiser, roles: dict[int, str], *, names_shown: bool
+) -> ItemView:
+    """A warning, the trends or another topic: no pupil is named here in any view."""
+
     def clean(text: str) -> str:
-        return guard(names.replace(text), names) if names is not None else text
+        return guard(names.replace(text), names)
 
     return ItemView(
         item=item,
@@ -226,7 +275,7 @@ def _plain(item: AgendaItem, names: Pseudonymiser | None, roles: dict[int, str])
         risk=clean(item.risk),
         decision=clean(item.decision),
         actions=[
-            (clean(a.what), _owner(a.owner_id, a.owner.full_name, roles, names is None), a.due_on)
+            (clean(a.what), _owner(a.owner_id, a.owner.full_name, roles, names_shown), a.due_on)
             for a in item.actions.all()
         ],
     )

@@ -55,7 +55,9 @@ from vangnet.meetings.models import AgendaItem, CareMeeting
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
+    from vangnet.accounts.models import User
     from vangnet.lib.pseudonymise import Pseudonymiser
+    from vangnet.organisations.models import School
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -164,6 +166,8 @@ class MinutesOut:
     made_on: str
     attendees: list[tuple[str, str]]  # (role in the meeting, name or "own team / outside")
     items: list[ItemOut] = field(default_factory=list)
+    # pupils named with consent (an export with names); every other pupil stays unnamed
+    named_pupils: set[int] = field(default_factory=set)
 
     def notice_lines(self) -> list[str]:
         return notice_lines(self)
@@ -207,16 +211,16 @@ def attendees(meeting: CareMeeting, names: Pseudonymiser | None) -> list[tuple[s
         role = clean(member.role_title, names)
         if names is not None:
             who = _("eigen zorgteam") if member.own_team else _("van buiten het zorgteam")
-        else:
-            who = member.user.full_name if member.user else member.name
+        else:  # colleagues by name; someone from outside by their role only
+            who = member.user.full_name if member.user else _("van buiten het zorgteam")
         out.append((role, who))
     return out
 
 
-def build(meeting: CareMeeting, *, pseudonymised: bool) -> MinutesOut:
+def build(meeting: CareMeeting, *, pseudonymised: bool, reader: User | None = None) -> MinutesOut:
     """The minutes as they go into the document (in the site's first language)."""
     with translation.override(settings.LANGUAGE_CODE):
-        shown, views = agenda.view(meeting, pseudonymised=pseudonymised)
+        shown, views = agenda.view(meeting, pseudonymised=pseudonymised, reader=reader)
         series = meeting.series
         school = series.school
         names = header_cleaner(meeting, shown)
@@ -238,6 +242,7 @@ def build(meeting: CareMeeting, *, pseudonymised: bool) -> MinutesOut:
             made_on=date_format(timezone.localdate(), "j F Y"),
             attendees=attendees(meeting, names),
             items=[_item_out(n, v, names) for n, v in enumerate(views, start=1)],
+            named_pupils={v.item.case.pupil_id for v in views if v.named and v.item.case},
         )
 
 
@@ -284,15 +289,13 @@ def docx_text(body: bytes) -> str:
     return "\n".join(parts)
 
 
-def _guard(minutes: MinutesOut, school_names: Pseudonymiser, document_text: str) -> None:
+def _guard(minutes: MinutesOut, school: School, document_text: str) -> None:
+    """Pseudonymised: no known name of the board's pupils, guardians and staff anywhere.
+    With names: no pupil or guardian except the pupils named with consent, anywhere."""
     if minutes.pseudonymised:
-        check(document_text, school_names)
-        return
-    # With names: the items that stay pseudonymised (case items not named) still must not
-    # name anyone.
-    for item in minutes.items:
-        if item.kind in (AgendaItem.Kind.CASE, AgendaItem.Kind.OVERDUE) and not item.named:
-            check("\n".join(item.texts()), school_names)
+        check(document_text, agenda.people_of(school))
+    else:
+        check(document_text, agenda.unconsented_names(school, minutes.named_pupils))
 
 
 # --- PDF and Word -----------------------------------------------------------------------------
@@ -304,7 +307,7 @@ def render_pdf(meeting: CareMeeting, minutes: MinutesOut) -> bytes:
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string("meetings/minutes_pdf.html", {"m": minutes})
-    _guard(minutes, agenda.people_of(meeting.series.school), html_text(html))
+    _guard(minutes, meeting.series.school, html_text(html))
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 
@@ -313,7 +316,7 @@ def render_docx(meeting: CareMeeting, minutes: MinutesOut) -> bytes:
     """The Word file, after the guard read the text back out of it."""
     with translation.override(settings.LANGUAGE_CODE):
         body = _docx(minutes)
-    _guard(minutes, agenda.people_of(meeting.series.school), docx_text(body))
+    _guard(minutes, meeting.series.school, docx_text(body))
     return body
 
 
@@ -435,7 +438,7 @@ def _export(request: AuthedRequest, meeting_id: int, fmt: str) -> HttpResponse:
     meeting = access.access_care_meeting(user, meeting_id)
     organiser = access.can_organise_meetings(user, meeting.series.school)
     pseudonymised = not (organiser and request.GET.get("namen") == "1")
-    minutes = build(meeting, pseudonymised=pseudonymised)
+    minutes = build(meeting, pseudonymised=pseudonymised, reader=user)
     actor = Actor.from_request(request)
     base = about_meeting(meeting)
     try:

@@ -413,7 +413,7 @@ def _meeting_page(
     series = meeting.series
     organiser = access.can_organise_meetings(user, series.school)
     asked = _pseudonymised(request, meeting, organiser)
-    shown, views = agenda.view(meeting, pseudonymised=asked)
+    shown, views = agenda.view(meeting, pseudonymised=asked, reader=user)
     names = export.header_cleaner(meeting, shown)
     closed = meeting.closed_at is not None
     context: dict[str, Any] = {
@@ -583,7 +583,7 @@ def care_meeting_item(request: AuthedRequest, meeting_id: int, item_id: int) -> 
     meeting = access.access_care_meeting(user, meeting_id, for_write=True)
     item = _item_of(meeting, item_id)
     asked = _pseudonymised(request, meeting, True)
-    shown, views = agenda.view(meeting, pseudonymised=asked)
+    shown, views = agenda.view(meeting, pseudonymised=asked, reader=user)
     view = next(v for v in views if v.item.pk == item.pk)
     colleagues = list(access.colleagues_for_school(meeting.series.school))
     closed = meeting.closed_at is not None

@@ -39,7 +39,12 @@ def visible_meeting_series(
     if not scope_of(user).roles:
         return qs.none()
     member = MeetingMember.objects.filter(series_id=OuterRef("pk"), user_id=user.pk)
-    return qs.filter(Q(school_id__in=meeting_schools(user)) | Exists(member))
+    # a member only while they still work at the school (like case members)
+    scope = scope_of(user)
+    return qs.filter(
+        Q(school_id__in=meeting_schools(user))
+        | (Exists(member) & Q(school_id__in=scope.all_school_ids))
+    )
 
 
 def visible_care_meetings(
