@@ -442,7 +442,7 @@ def test_vo_terms_conflict(world: World, client_for) -> None:
     vo_school(world)
     client = client_for("admin")
     client.post(url(world), rules_post("VO", token="first", appeal_decision_days=10))
-    stale = client.post(url(world), rules_post("VO", token="second", appeal_decision_days=20))
+    stale = client.post(url(world), rules_post("VO", token="second", appeal_decision_days=12))
     assert stale.status_code == 200
     assert "Iemand anders heeft dit intussen gewijzigd" in stale.content.decode()
     assert MeasureRuleOverride.objects.get().values == {"appeal_decision_days": 10}

@@ -212,7 +212,7 @@ OVERRIDE_ERRORS = [
         mr.VO,
         {"appeal_decision_days": "-3"},
         "appeal_decision_days",
-        "1 tot en met 28",
+        "1 tot en met 14",
     ),
     (
         "the Inspectie term is the law",
@@ -279,3 +279,17 @@ def test_every_bound_is_inclusive(field: str) -> None:
     # the defaults themselves always lie within the bounds
     for sector in mr.CONFIGURABLE_SECTORS:
         assert bound.low <= getattr(mr.defaults(sector), field) <= bound.high
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quoted"),
+    [
+        # a board never loosens a legal term (domain.md: 8 weeks, 14 days, 4 weeks)
+        ("expulsion_search_weeks", 7, "minstens acht weken"),
+        ("appeal_decision_days", 15, "binnen twee weken"),
+        ("objection_decision_weeks", 5, "binnen vier weken"),
+    ],
+)
+def test_bounds_never_loosen_a_legal_term(field: str, value: int, quoted: str) -> None:
+    problems = mr.check_overrides(mr.defaults("SO"), {field: value})
+    assert quoted in problems[field]

@@ -436,3 +436,93 @@ def test_withdrawing_closes_the_measures_tasks(world: World, frozen: object) -> 
         actor=as_(world, "director_a"),
     )
     assert open_tasks(measure) == {}
+
+
+# --- review findings: the rules cannot be stretched -----------------------------------------
+
+# (kind, start, end, refused?, rule) — "today" is Monday 2 March 2026
+TIME_OUT_DATES = [
+    # "time-out: immediate for a serious incident": not afterwards, not weeks ahead
+    (D(2026, 2, 27), D(2026, 2, 27), True, "niet achteraf en niet weken vooruit"),
+    (D(2026, 6, 1), D(2026, 6, 1), True, "niet achteraf en niet weken vooruit"),
+    (D(2026, 3, 4), D(2026, 3, 4), False, ""),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "refused", "rule"), TIME_OUT_DATES)
+def test_a_time_out_starts_now(
+    world: World, frozen: object, start: dt.date, end: dt.date, refused: bool, rule: str
+) -> None:
+    if refused:
+        with pytest.raises(ValidationError) as exc:
+            propose(world, kind="time_out", start=start, end=end, taught_where="Groep 7")
+        assert rule in refusal(exc)
+    else:
+        propose(world, kind="time_out", start=start, end=end, taught_where="Groep 7")
+
+
+def test_the_director_approves_a_time_out_before_it_starts(
+    world: World, frozen: time_machine.Coordinates
+) -> None:
+    measure = propose(world, kind="time_out", start=TODAY, end=TODAY, taught_where="Groep 7")
+    frozen.move_to(dt.datetime(2026, 3, 3, 9, 0, tzinfo=AMS))
+    with pytest.raises(ValidationError) as exc:
+        actions.do_decide(measure, approve=True, actor=as_(world, "director_a"))
+    assert "voordat de time-out begint, of op de eerste dag zelf" in refusal(exc)
+
+
+@pytest.mark.parametrize(
+    ("second", "refused", "rule"),
+    [
+        # the same week again: an overlap
+        ((D(2026, 3, 4), D(2026, 3, 5)), True, "in dezelfde periode"),
+        # straight after a 3-day suspension: 3 + 3 = 6 school days joined
+        ((D(2026, 3, 9), D(2026, 3, 11)), True, "samen tellen ze 6 schooldagen"),
+        # 3 + 2 = 5 joined: allowed
+        ((D(2026, 3, 9), D(2026, 3, 10)), False, ""),
+        # a school day in between: a new suspension, counted on its own
+        ((D(2026, 3, 10), D(2026, 3, 13)), False, ""),
+    ],
+)
+def test_a_suspension_cannot_be_stretched_by_splitting_it(
+    world: World, frozen: object, second: tuple[dt.date, dt.date], refused: bool, rule: str
+) -> None:
+    first = propose(world, start=D(2026, 3, 4), end=D(2026, 3, 6))
+    actions.do_decide(first, approve=True, actor=as_(world, "board"))
+    if refused:
+        with pytest.raises(ValidationError) as exc:
+            propose(world, start=second[0], end=second[1])
+        assert rule in refusal(exc)
+    else:
+        propose(world, start=second[0], end=second[1])
+
+
+def test_a_teacher_on_the_case_does_not_withdraw_a_measure(world: World, frozen: object) -> None:
+    from vangnet.cases.models import CaseMember
+
+    measure = propose(world, start=D(2026, 3, 4), end=D(2026, 3, 5))
+    CaseMember.objects.create(
+        case=measure.case, user=world["teacher_a"], kind="member", added_by=world["director_a"]
+    )
+    with pytest.raises(PermissionDenied):
+        actions.do_withdraw(measure, reason="Toch niet nodig.", actor=as_(world, "teacher_a"))
+
+
+def test_dates_before_the_decision_do_not_count(world: World, frozen: object) -> None:
+    measure = decided(world)
+    with pytest.raises(ValidationError) as exc:
+        actions.do_add_search_attempt(
+            measure,
+            contacted_on=D(2026, 2, 20),
+            school_name="De Regenboog",
+            outcome="accepted",
+            actor=as_(world, "director_a"),
+        )
+    assert "een poging van daarvoor telt niet mee" in refusal(exc)
+    suspension = propose(world, start=D(2026, 3, 4), end=D(2026, 3, 5))
+    actions.do_decide(suspension, approve=True, actor=as_(world, "board"))
+    with pytest.raises(ValidationError) as exc:
+        actions.do_record(
+            suspension, {"appeal_lodged_on": D(2026, 2, 27)}, actor=as_(world, "director_a")
+        )
+    assert "nadat het bestuur de schorsing heeft goedgekeurd" in refusal(exc)

@@ -217,16 +217,19 @@ class Ladder:
         self, days_ago: int, reasons: str, taught_where: str, restrictions: list[str]
     ) -> Measure:
         """A time-out for the rest of that school day: proposed by the care coordinator,
-        approved by the director, the parents told in writing and by phone."""
+        approved by the director, the parents told in writing and by phone. A time-out can
+        only be proposed for today or later this week, so the demo proposes it for the next
+        school day and then moves its dates back to that day (demo data only)."""
         when = day(days_ago)
+        first = calendar_for(self.pupil.school).next_school_day(timezone.localdate())
         measure = self.propose(
             days_ago,
             self.care,
             Proposal(
                 kind="time_out",
                 reasons=reasons,
-                start=when,
-                end=when,
+                start=first,
+                end=first,
                 taught_where=taught_where,
                 restrictions=restrictions,
             ),
@@ -235,12 +238,17 @@ class Ladder:
             actions.do_decide(
                 measure, approve=True, note="Akkoord; ouders direct bellen.", actor=self.director
             )
+        today = timezone.localdate()
         with self.on(days_ago):
             actions.do_record(
                 measure,
-                {"parents_phoned_on": when, "parents_written_on": when},
+                {"parents_phoned_on": today, "parents_written_on": today},
                 actor=self.director,
             )
+        Measure.objects.filter(pk=measure.pk).update(
+            start=when, end=when, parents_phoned_on=when, parents_written_on=when
+        )
+        measure.refresh_from_db()
         return measure
 
 

@@ -354,10 +354,19 @@ OVERRIDABLE: dict[str, Bound] = {
         ),
     ),
     "appeal_decision_days": Bound(
-        1, 28, gettext_noop("Kies 1 tot en met 28 dagen voor het besluit op beroep.")
+        1,
+        14,
+        gettext_noop(
+            "Kies 1 tot en met 14 dagen: het bestuur beslist binnen twee weken op een beroep."
+        ),
     ),
     "expulsion_search_weeks": Bound(
-        1, 26, gettext_noop("Kies 1 tot en met 26 weken voor het zoeken naar een school.")
+        8,
+        26,
+        gettext_noop(
+            "Kies 8 tot en met 26 weken: het bestuur zoekt minstens acht weken naar een "
+            "andere school."
+        ),
     ),
     "objection_weeks": Bound(
         6,
@@ -367,7 +376,11 @@ OVERRIDABLE: dict[str, Bound] = {
         ),
     ),
     "objection_decision_weeks": Bound(
-        1, 8, gettext_noop("Kies 1 tot en met 8 weken voor het besluit op bezwaar.")
+        1,
+        4,
+        gettext_noop(
+            "Kies 1 tot en met 4 weken: over een bezwaar wordt binnen vier weken beslist."
+        ),
     ),
     "pupil_heard_from_age": Bound(
         4,

@@ -102,6 +102,22 @@ RULE_NO_SCHOOL_DAY = gettext_noop(
     "%(day)s is geen schooldag (%(reason)s). Kies een schooldag als begin."
 )
 RULE_END_BEFORE_START = gettext_noop("De einddatum ligt voor de begindatum.")
+RULE_TIME_OUT_NOW = gettext_noop(
+    "Een time-out gaat direct in na een ernstig incident: hij begint vandaag of op een van "
+    "de volgende schooldagen van deze week, niet achteraf en niet weken vooruit."
+)
+RULE_TIME_OUT_APPROVAL_LATE = gettext_noop(
+    "De directeur geeft toestemming voordat de time-out begint, of op de eerste dag zelf. "
+    "Deze time-out begon op %(start)s."
+)
+RULE_OVERLAP = gettext_noop(
+    "Voor deze leerling loopt of wacht al een maatregel van deze soort in dezelfde periode "
+    "(%(first)s tot en met %(last)s)."
+)
+RULE_CHAINED = gettext_noop(
+    "Deze maatregel sluit aan op een eerdere of latere van dezelfde soort; samen tellen ze "
+    "%(days)s schooldagen, en dat is meer dan de %(max)s die de regel toestaat."
+)
 RULE_NOT_IN_SECTOR_HE = gettext_noop(
     "In het hoger onderwijs kent de wet geen time-out, schorsing of verwijdering; het "
     "College van Bestuur kan de toegang ontzeggen of de inschrijving beëindigen, na het "
@@ -181,6 +197,8 @@ def check_period(
         out.append(_msg("start", RULE_NO_SCHOOL_DAY, day=start, reason=(reason,)))
         return out
     days = calendar.school_days_between(start, end)
+    if kind == TIME_OUT and not (today <= start <= calendar.end_of_week(today)):
+        out.append(_msg("start", RULE_TIME_OUT_NOW))
     if kind == TIME_OUT:
         if days > rules.time_out_max_school_days:
             out.append(
@@ -204,6 +222,54 @@ def check_suspension_approval(start: dt.date, approved_on: dt.date) -> list[Refu
     last = start - dt.timedelta(days=1)
     if approved_on > last:
         return [_msg("approval", RULE_SUSPENSION_APPROVAL, start=start, last=last)]
+    return []
+
+
+def check_time_out_approval(start: dt.date, approved_on: dt.date) -> list[Refusal]:
+    """The director's permission comes before the time-out or on its first day."""
+    if approved_on > start:
+        return [_msg("approval", RULE_TIME_OUT_APPROVAL_LATE, start=start)]
+    return []
+
+
+def check_neighbours(
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    others: list[tuple[dt.date, dt.date]],
+    *,
+    rules: MeasureRules,
+    calendar: SchoolCalendar,
+) -> list[Refusal]:
+    """A time-out or suspension that overlaps another of the same kind for the pupil, or
+    that joins on to others (no school day between them) so that together they run longer
+    than the rule allows — the limit cannot be stretched by splitting a measure."""
+    if kind not in (TIME_OUT, SUSPENSION):
+        return []
+    for first, last in others:
+        if first <= end and start <= last:
+            return [_msg("start", RULE_OVERLAP, first=first, last=last)]
+    maximum = (
+        rules.time_out_max_school_days if kind == TIME_OUT else rules.suspension_max_school_days
+    )
+    chain_first, chain_last = start, end
+    changed = True
+    while changed:
+        changed = False
+        for first, last in others:
+            joins_before = calendar.next_school_day(last + dt.timedelta(days=1)) == (
+                calendar.next_school_day(chain_first)
+            )
+            joins_after = calendar.next_school_day(chain_last + dt.timedelta(days=1)) == (
+                calendar.next_school_day(first)
+            )
+            if joins_before and first < chain_first:
+                chain_first, changed = first, True
+            if joins_after and last > chain_last:
+                chain_last, changed = last, True
+    total = calendar.school_days_between(chain_first, chain_last)
+    if (chain_first, chain_last) != (start, end) and total > maximum:
+        return [_msg("end", RULE_CHAINED, days=total, max=maximum)]
     return []
 
 

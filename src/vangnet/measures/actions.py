@@ -235,6 +235,20 @@ def proposal_errors(
             kind, start, end, rules=sector_rules, calendar=calendar, today=today
         ):
             add(refusal.field, refusal_text(refusal))
+        if not errors and proposal.start is not None and proposal.end is not None:
+            others: list[tuple[dt.date, dt.date]] = list(
+                Measure.objects.filter(  # type: ignore[arg-type]
+                    pupil=pupil,
+                    kind=kind,
+                    status__in=(Measure.Status.PROPOSED, Measure.Status.APPROVED),
+                    start__isnull=False,
+                    end__isnull=False,
+                ).values_list("start", "end")
+            )
+            for refusal in rules.check_neighbours(
+                kind, start, end, others, rules=sector_rules, calendar=calendar
+            ):
+                add(refusal.field, refusal_text(refusal))
     return errors
 
 
@@ -402,6 +416,8 @@ def _approve(
         _task(measure, "search", _("Einde zoektermijn: andere school gevonden?"), search_end, user)
         _task(measure, "objection", _("Einde bezwaartermijn van de ouders"), objection, user)
         return
+    if kind == Measure.Kind.TIME_OUT and measure.start is not None:
+        _refuse(rules.check_time_out_approval(measure.start, today))
     if kind in (Measure.Kind.ACCESS_DENIAL, Measure.Kind.ENROLMENT_END):
         _refuse(rules.check_student_heard(measure.student_heard_on is not None))
     changes["status"] = Measure.Status.APPROVED
@@ -485,6 +501,21 @@ def fact_errors(measure: Measure, changes: Mapping[str, Any], today: dt.date) ->
         received = changes.get("objection_received_on", measure.objection_received_on)
         if received is None:
             errors["objection_decided_on"] = _("Leg eerst vast wanneer het bezwaar binnenkwam.")
+    approved_on = timezone.localtime(measure.approved_at).date() if measure.approved_at else None
+    lodged_on = changes.get("appeal_lodged_on")
+    if isinstance(lodged_on, dt.date) and (approved_on is None or lodged_on < approved_on):
+        errors["appeal_lodged_on"] = _(
+            "Beroep kan pas worden ingesteld nadat het bestuur de schorsing heeft goedgekeurd."
+        )
+    received = changes.get("objection_received_on")
+    if (
+        isinstance(received, dt.date)
+        and measure.decided_on is not None
+        and received < measure.decided_on
+    ):
+        errors["objection_received_on"] = _(
+            "Het bezwaar kan niet eerder zijn binnengekomen dan het besluit tot verwijdering."
+        )
     if changes.get("objection_received_on") and measure.decided_on is None:
         errors["objection_received_on"] = _(
             "Bezwaar kan pas als het bestuur tot verwijdering heeft besloten."
@@ -597,6 +628,16 @@ def do_add_search_attempt(
         if measure.kind != Measure.Kind.EXPULSION or measure.status != Measure.Status.DECIDED:
             raise ValidationError(
                 {"status": _("Zoeken naar een school hoort bij een besluit tot verwijdering.")}
+            )
+        if measure.decided_on is not None and contacted_on < measure.decided_on:
+            raise ValidationError(
+                {
+                    "contacted_on": _(
+                        "Het zoeken begint met het besluit tot verwijdering (%(day)s); een "
+                        "poging van daarvoor telt niet mee."
+                    )
+                    % {"day": formats.date_format(measure.decided_on, "j F Y")}
+                }
             )
         attempt = SearchAttempt.objects.create(
             measure=measure,

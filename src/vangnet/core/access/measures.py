@@ -61,8 +61,11 @@ def access_measure(user: User, measure_id: object, *, for_write: bool = False) -
 
 
 def can_work_on_measure(user: User, measure: Measure) -> bool:
-    return measure.school_id in scope_of(user).schools(Role.SAFETY_OFFICER) or can_work_on_case(
-        user, measure.case
+    """Recording what happened, letters, the search, withdrawing, de-registering: the
+    school's director, or the care coordinator working on the ladder case. A teacher added
+    to the case records the ladder's step reports, not the measure's course."""
+    return measure.school_id in scope_of(user).schools(Role.SAFETY_OFFICER) or can_direct_case(
+        user, measure.case, Role.CARE_COORDINATOR
     )
 
 
