@@ -231,3 +231,17 @@ def test_the_navigation_links_to_trends_for_who_may_see_them(
     assert trends in client_for("director_a").get("/").content.decode()  # type: ignore[operator]
     assert trends in client_for("board").get("/").content.decode()  # type: ignore[operator]
     assert trends not in client_for("teacher_a").get("/").content.decode()  # type: ignore[operator]
+
+
+def test_the_board_sees_small_numbers_hidden_also_for_one_school(
+    world: World, incidents: None
+) -> None:
+    period = overview.Period(dt.date(2025, 9, 1), dt.date(2025, 12, 31))
+    as_board = overview.resolve_scope(world["board"], school=world.school_a.pk)
+    own = overview.resolve_scope(world["director_a"], school=world.school_a.pk)
+    board_view = overview.build(world["board"], as_board, period, today=dt.date(2026, 2, 1))
+    school_view = overview.build(world["director_a"], own, period, today=dt.date(2026, 2, 1))
+    initiator = next(r for r in board_view.repeated if r.role == "initiator")
+    assert initiator.shown == [0, None, 0]
+    assert {r.key: r.shown for r in board_view.by_group} == {"Groep 5": None, "Groep 6": None}
+    assert next(r for r in school_view.repeated if r.role == "initiator").shown == [0, 1, 0]

@@ -175,7 +175,7 @@ def test_a_no_on_the_weighed_route_is_422_and_the_board_cannot_approve_it(
 
 
 def test_acute_route_with_consent_by_phone_needs_a_written_confirmation(
-    world: World, he: Case, police: Partner
+    world: World, he: Case, police: Partner, django_capture_on_commit_callbacks: Any
 ) -> None:
     care = Actor(user=world["care_a"])
     data = SharingInput(
@@ -188,8 +188,12 @@ def test_acute_route_with_consent_by_phone_needs_a_written_confirmation(
         consent_by=world["board"],
         consent_channel="phone",
     )
-    request = actions.do_request(he, data, actor=care)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = actions.do_request(he, data, actor=care)
     assert request.status == rules.APPROVED
+    # the Board member whose consent was recorded is told so
+    note = Notification.objects.get(user=world["board"])
+    assert "Uw instemming met acuut delen is vastgelegd door Care A" in note.title
     assert request.decided_by == world["board"]
     assert request.recorded_by == world["care_a"]
     task = CaseTask.objects.get(key=f"sharing:{request.pk}:confirm")

@@ -580,11 +580,14 @@ def test_the_list_shows_what_waits_and_what_was_decided(
     before, after = page.split('id="h-decided"')
     assert f"/delen/{waiting.pk}/" in before and f"/delen/{decided.pk}/" not in before
     assert f"/delen/{decided.pk}/" in after and "Goedgekeurd door het College van Bestuur" in after
-    event = AuditEvent.objects.filter(object_type="sharing_requests").latest("id")
-    assert (event.event_type, event.data) == (
-        EventType.SHARING_VIEWED,
-        {"page": "sharing_list", "requests": 2},
+    # one read event per listed request, with the student (for their access log)
+    events = AuditEvent.objects.filter(
+        event_type=EventType.SHARING_VIEWED, data__page="sharing_list"
     )
+    assert {(e.object_id, e.pupil_id) for e in events} == {
+        (str(waiting.pk), waiting.pupil_id),
+        (str(decided.pk), decided.pupil_id),
+    }
 
 
 def test_the_list_runs_a_fixed_number_of_queries(world: World, he: Case, police: Partner) -> None:
@@ -608,12 +611,12 @@ def test_the_start_page_for_the_board(world: World, he: Case, police: Partner) -
     request = ask(world, he, police)
     page = text(board.get("/"))
     assert f"/delen/{request.pk}/" in page and "Delen over Anna Visser met Politie Noord" in page
-    event = AuditEvent.objects.filter(object_type="sharing_requests").latest("id")
-    assert event.data == {"page": "home", "requests": 1}
+    event = AuditEvent.objects.filter(object_type="sharing_request").latest("id")
+    assert (event.data, event.pupil_id) == ({"page": "home"}, request.pupil_id)
     # who is not on the Executive Board sees no such section
     assert "Wacht op het College van Bestuur" not in text(client(world, "care_a").get("/"))
 
 
 def test_a_primary_school_board_sees_no_sharing_section(world: World) -> None:
     assert "Wacht op het College van Bestuur" not in text(client(world, "board").get("/"))
-    assert not AuditEvent.objects.filter(object_type="sharing_requests").exists()
+    assert not AuditEvent.objects.filter(object_type="sharing_request").exists()

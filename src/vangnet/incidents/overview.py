@@ -6,13 +6,13 @@ Every figure counts distinct incidents of :func:`vangnet.incidents.insights.filt
 incident with many people involved counts once — except per group, where an incident that
 involves pupils of two groups counts once in each (the table says so).
 
-Small numbers: in the board's picture and in the annual report (which goes to the
-participation council) a count of *pupils* (repeated involvement) or a count per *group*
-from 1 to 4 is shown as "minder dan 5" (:data:`vangnet.lib.insights.SMALL_NUMBER`), so a
-small group or a single pupil cannot be recognised. Counts of incidents per month,
-category, location, weekday, severity or school say nothing about a person and stay
-exact. The school's own picture (for its director and care coordinator, who may open the
-incidents anyway) shows exact figures.
+Small numbers: in the board's picture (also of one of its schools) and in the annual
+report (which goes to the participation council) a count of *pupils* (repeated
+involvement) or a count per *group* from 1 to 4 is shown as "minder dan 5"
+(:data:`vangnet.lib.insights.SMALL_NUMBER`), so a small group or a single pupil cannot be
+recognised. Counts of incidents per month, category, location, weekday, severity or school
+say nothing about a person and stay exact. The school's own picture (for its director and
+care coordinator, who may open the incidents anyway) shows exact figures.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core import access
-from vangnet.core.roles import Role
+from vangnet.core.roles import SCHOOL_WIDE_ROLES, Role
 from vangnet.incidents import insights
 from vangnet.incidents.models import Incident, IncidentPerson
 from vangnet.lib import insights as rules
@@ -91,6 +91,9 @@ class Scope:
     id: int
     name: str
     board_id: int
+    # small numbers hidden: the board's picture, and a school seen by the board (not by
+    # the school's own director or care coordinator)
+    suppressed: bool = False
 
     @property
     def is_board(self) -> bool:
@@ -109,9 +112,10 @@ def insight_boards(user: User) -> QuerySet[Board]:
 
 def scopes_for(user: User) -> list[Scope]:
     """Every picture the user may open: their boards, then their insight schools."""
-    out = [Scope("board", b.pk, b.name, b.pk) for b in insight_boards(user)]
+    out = [Scope("board", b.pk, b.name, b.pk, suppressed=True) for b in insight_boards(user)]
+    own = access.scope_of(user).schools(*SCHOOL_WIDE_ROLES)
     out += [
-        Scope("school", s.pk, s.name, s.board_id)
+        Scope("school", s.pk, s.name, s.board_id, suppressed=s.pk not in own)
         for s in access.insight_schools(user).order_by("name")
     ]
     return out
@@ -251,7 +255,7 @@ class Overview:
 
     @property
     def suppress(self) -> bool:
-        return self.scope.is_board
+        return self.scope.suppressed
 
     @property
     def change(self) -> int:
@@ -418,7 +422,7 @@ def build(user: User, scope: Scope, period: Period, *, today: dt.date | None = N
     before = insights.filtered(
         user, date_from=before_period.first, date_to=before_period.last, **narrow
     )
-    suppress = scope.is_board
+    suppress = scope.suppressed
 
     def both(group_by: str) -> tuple[list[insights.CountRow], list[insights.CountRow]]:
         return insights.grouped(now, group_by), insights.grouped(before, group_by)

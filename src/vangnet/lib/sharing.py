@@ -75,6 +75,9 @@ RULE_ACUTE_GROUND = gettext_noop(
 RULE_ANSWER_ALL = gettext_noop("Beantwoord elke vraag met ja of nee en onderbouw het antwoord.")
 RULE_ALREADY_SHARED = gettext_noop("Deze informatie is al gedeeld.")
 RULE_REFUSED = gettext_noop("Het College van Bestuur heeft dit verzoek niet goedgekeurd.")
+RULE_CASE_CLOSED = gettext_noop(
+    "Het traject is afgesloten; vanuit een afgesloten traject wordt niets meer gedeeld."
+)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.core import access
-from vangnet.core.audit import Actor, about_pupil, record
+from vangnet.core.audit import Actor, Entry, about_pupil, record, record_many
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.core.roles import SCHOOL_WIDE_ROLES, Role
@@ -593,16 +593,26 @@ def _rows(queryset: QuerySet[Measure], today: dt.date) -> tuple[list[Measure], b
     return rows[:SHOWN], len(rows) > SHOWN
 
 
-def _record_listed(request: AuthedRequest, scope: Scope, page: str, count: int) -> None:
-    if not count:
+def _record_listed(request: AuthedRequest, page: str, rows: list[Measure]) -> None:
+    """The list names pupils: one read event per listed measure, with its pupil (so the
+    pupil's access log shows it), before the page renders."""
+    if not rows:
         return
     with transaction.atomic():
-        record(
+        record_many(
             Actor.from_request(request),
-            EventType.MEASURE_VIEWED,
-            board_id=min(scope.all_board_ids) if scope.all_board_ids else None,
-            object_type="measures",
-            data={"page": page, "measures": count},
+            [
+                Entry(
+                    EventType.MEASURE_VIEWED,
+                    board_id=m.school.board_id,
+                    school_id=m.school_id,
+                    pupil_id=m.pupil_id,
+                    object_type="measure",
+                    object_id=str(m.pk),
+                    data={"page": page},
+                )
+                for m in rows
+            ],
         )
 
 
@@ -623,7 +633,7 @@ def measure_list(request: AuthedRequest) -> HttpResponse:
     running, running_more = _rows(
         _running(user, today).exclude(pk__in=[m.pk for m in waiting + final]), today
     )
-    _record_listed(request, scope, "measure_list", len(waiting) + len(final) + len(running))
+    _record_listed(request, "measure_list", waiting + final + running)
     return render(
         request,
         "measures/measure_list.html",
@@ -648,7 +658,7 @@ def home_waiting(request: AuthedRequest, scope: Scope) -> dict[str, Any]:
     today = timezone.localdate()
     waiting, more = _rows(access.measures_to_decide(user), today)
     final, _more = _rows(_ready_to_finalise(user, today), today)
-    _record_listed(request, scope, "home", len(waiting) + len(final))
+    _record_listed(request, "home", waiting + final)
     return {"measures_waiting": waiting + final, "measures_waiting_more": more}
 
 

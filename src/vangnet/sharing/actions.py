@@ -182,7 +182,21 @@ def do_request(case: Case, data: SharingInput, *, actor: Actor) -> SharingReques
         request.case = case
         if consented and data.consent_channel != SharingRequest.Channel.WRITING:
             _confirmation_task(request, user)
-        if request.status == SharingRequest.Status.AWAITING:
+        if consented and data.consent_by is not None:
+            # the Board member whose consent was recorded hears of it (and can object)
+            notify_many(
+                [
+                    Note(
+                        data.consent_by.pk,
+                        f"sharing-consent:{request.pk}",
+                        _("Uw instemming met acuut delen is vastgelegd door %(who)s (%(ref)s)")
+                        % {"who": user.full_name, "ref": case.reference},
+                        reverse("sharing_request_detail", args=[request.pk]),
+                    )
+                ]
+            )
+        no_on_weighed = rules.framework_refusal(request.route, request.answers) is not None
+        if request.status == SharingRequest.Status.AWAITING and not no_on_weighed:
             # after commit: the Executive Board hears that a request waits (no name)
             notify_many(
                 Note(
@@ -292,6 +306,8 @@ def do_share(
         refusal = rules.share_refusal(request.route, request.answers, request.status)
         if refusal is not None:
             raise SharingRefused(refusal)
+        if request.case.is_closed:
+            raise SharingRefused(rules.Refusal(409, rules.RULE_CASE_CLOSED))
         basis = (
             ExternalExchange.Basis.WEIGHED
             if request.route == rules.WEIGHED

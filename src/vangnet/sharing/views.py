@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.cases.actions import about_case
 from vangnet.core import access
-from vangnet.core.audit import Actor, record
+from vangnet.core.audit import Actor, Entry, record, record_many
 from vangnet.core.http import AuthedRequest
 from vangnet.core.models import EventType
 from vangnet.core.roles import Role
@@ -406,18 +406,26 @@ def _rows(queryset: QuerySet[SharingRequest]) -> tuple[list[SharingRequest], boo
     return rows[:SHOWN], len(rows) > SHOWN
 
 
-def _record_listed(request: AuthedRequest, scope: Scope, page: str, count: int) -> None:
-    """The list names students: one read event with the count, before the page renders."""
-    if not count:
+def _record_listed(request: AuthedRequest, page: str, rows: list[SharingRequest]) -> None:
+    """The list names students: one read event per listed request, with its student (so
+    the student's access log shows it), before the page renders."""
+    if not rows:
         return
-    boards = scope.boards(Role.BOARD)
     with transaction.atomic():
-        record(
+        record_many(
             Actor.from_request(request),
-            EventType.SHARING_VIEWED,
-            board_id=min(boards) if boards else None,
-            object_type="sharing_requests",
-            data={"page": page, "requests": count},
+            [
+                Entry(
+                    EventType.SHARING_VIEWED,
+                    board_id=r.school.board_id,
+                    school_id=r.school_id,
+                    pupil_id=r.pupil_id,
+                    object_type="sharing_request",
+                    object_id=str(r.pk),
+                    data={"page": page},
+                )
+                for r in rows
+            ],
         )
 
 
@@ -434,7 +442,7 @@ def sharing_request_list(request: AuthedRequest) -> HttpResponse:
     decided, decided_more = _rows(
         requests.exclude(status=S.AWAITING).order_by("-decided_at", "-requested_at", "-id")
     )
-    _record_listed(request, scope, "sharing_list", len(waiting) + len(decided))
+    _record_listed(request, "sharing_list", waiting + decided)
     return render(
         request,
         "sharing/request_list.html",
@@ -465,7 +473,7 @@ def home_waiting(request: AuthedRequest, scope: Scope) -> dict[str, Any]:
     waiting, more = _rows(requests.filter(status=S.AWAITING).order_by("requested_at", "id"))
     if not waiting and not _shares_outside(user):
         return {}
-    _record_listed(request, scope, "home", len(waiting))
+    _record_listed(request, "home", waiting)
     return {"sharing_waiting": waiting, "sharing_waiting_more": more}
 
 
