@@ -274,3 +274,27 @@ def test_pseudonymised_agenda_never_shows_a_known_name(
         for name in ("Anna", "Visser", "Teacher A"):
             assert name not in out
         transaction.savepoint_rollback(sid)
+
+
+def test_a_naming_consent_can_be_withdrawn(world: World, client_for: object) -> None:
+    care = Actor(user=world["care_a"])
+    guardian = Guardian.objects.get(name="Ellen Visser")
+    consent = actions.do_record_naming_consent(
+        world.pupil_a5,
+        given_by="guardian",
+        guardian=guardian,
+        given_on=timezone.localdate(),
+        actor=care,
+    )
+    assert agenda.naming_allowed(world.pupil_a5, timezone.localdate())
+    url = f"/leerlingen/{world.pupil_a5.pk}/toestemming-naam/"
+    response = client_for("care_a").post(url, {"withdraw": str(consent.pk)})  # type: ignore[operator]
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == timezone.localdate()
+    assert not agenda.naming_allowed(world.pupil_a5, timezone.localdate())
+    # a teacher may not; a consent of another pupil is not found here
+    teacher = client_for("teacher_a")  # type: ignore[operator]
+    assert teacher.post(url, {"withdraw": str(consent.pk)}).status_code == 403
+    other = f"/leerlingen/{world.pupil_a6.pk}/toestemming-naam/"
+    assert client_for("care_a").post(other, {"withdraw": str(consent.pk)}).status_code == 404  # type: ignore[operator]

@@ -469,6 +469,33 @@ def do_record_naming_consent(
     return consent
 
 
+def do_withdraw_naming_consent(consent: NamingConsent, *, actor: Actor) -> NamingConsent:
+    """The parents (or the pupil from 16) withdraw their consent for naming: from today
+    the pupil is discussed without a name again."""
+    user = _user(actor)
+    with transaction.atomic():
+        consent = (
+            NamingConsent.objects.select_for_update(of=("self",))
+            .select_related("pupil__school")
+            .get(pk=consent.pk)
+        )
+        if not access.can_manage_consent(user, consent.pupil):
+            raise PermissionDenied
+        if consent.withdrawn_on is not None:
+            return consent  # withdrawn already (a double click)
+        consent.withdrawn_on = timezone.localdate()
+        consent.save(update_fields=["withdrawn_on"])
+        record(
+            actor,
+            EventType.CONSENT_WITHDRAWN,
+            **about_pupil(consent.pupil),
+            object_type="naming_consent",
+            object_id=str(consent.pk),
+            data={"purpose": "care_meeting_naming"},
+        )
+    return consent
+
+
 # --- the minutes ----------------------------------------------------------------------------
 
 

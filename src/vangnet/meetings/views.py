@@ -749,6 +749,19 @@ def naming_consent_create(request: AuthedRequest, pupil_id: int) -> HttpResponse
     form = NamingConsentForm(
         request.POST if request.method == "POST" else None, links=links, older=older
     )
+    withdraw = request.POST.get("withdraw", "") if request.method == "POST" else ""
+    if withdraw:
+        consent = pupil.naming_consents.filter(
+            pk=int(withdraw) if withdraw.isdigit() else 0
+        ).first()
+        if consent is None:
+            raise Http404
+        actions.do_withdraw_naming_consent(consent, actor=_actor(request))
+        messages.success(
+            request,
+            _("De toestemming is ingetrokken: de leerling wordt weer zonder naam besproken."),
+        )
+        return HttpResponseRedirect(request.get_full_path())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
