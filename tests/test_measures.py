@@ -526,3 +526,27 @@ def test_dates_before_the_decision_do_not_count(world: World, frozen: object) ->
             suspension, {"appeal_lodged_on": D(2026, 2, 27)}, actor=as_(world, "director_a")
         )
     assert "nadat het bestuur de schorsing heeft goedgekeurd" in refusal(exc)
+
+
+def test_temporary_exclusion_while_another_school_is_sought(world: World, frozen: object) -> None:
+    """ "for 8 weeks the board seeks another school; temporary exclusion meanwhile" """
+    proposed = propose(world, kind="expulsion", ground="misconduct")
+    with pytest.raises(ValidationError) as exc:
+        actions.do_record(proposed, {"excluded_from": TODAY}, actor=as_(world, "director_a"))
+    assert "pas na het besluit tot verwijdering" in refusal(exc)
+    heard(world, proposed)
+    actions.do_decide(proposed, approve=True, actor=as_(world, "board"))
+    with pytest.raises(ValidationError) as exc:
+        actions.do_record(
+            proposed,
+            {"excluded_from": D(2026, 3, 9), "excluded_until": D(2026, 3, 6)},
+            actor=as_(world, "director_a"),
+        )
+    assert "De einddatum ligt voor de begindatum" in refusal(exc)
+    actions.do_record(
+        proposed,
+        {"excluded_from": D(2026, 3, 3), "excluded_until": D(2026, 4, 24)},
+        actor=as_(world, "director_a"),
+    )
+    proposed.refresh_from_db()
+    assert (proposed.excluded_from, proposed.excluded_until) == (D(2026, 3, 3), D(2026, 4, 24))

@@ -298,3 +298,34 @@ def test_a_naming_consent_can_be_withdrawn(world: World, client_for: object) -> 
     assert teacher.post(url, {"withdraw": str(consent.pk)}).status_code == 403
     other = f"/leerlingen/{world.pupil_a6.pk}/toestemming-naam/"
     assert client_for("care_a").post(other, {"withdraw": str(consent.pk)}).status_code == 404  # type: ignore[operator]
+
+
+def test_actions_outside_a_case_are_reminded_on_their_due_date(
+    world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    from vangnet.core.models import Notification
+    from vangnet.meetings.reminders import meeting_action_reminders
+
+    care = Actor(user=world["care_a"])
+    meeting = series_for(world, outsider=False)
+    actions.do_build_agenda(meeting, actor=care)
+    trends = meeting.items.get(kind=AgendaItem.Kind.TRENDS)
+    due = timezone.localdate() + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        actions.do_save_minutes(
+            trends,
+            analysis="",
+            risk="",
+            decision="Extra toezicht in de pauzes.",
+            actions=[ActionInput("Pauzerooster aanpassen", world["teacher_a"], due)],
+            actor=care,
+        )
+    # told at once that there is an action for them (no pupil's name)
+    asked = Notification.objects.get(user=world["teacher_a"], key__endswith=":asked")
+    assert "uiterlijk" in asked.title
+    assert (
+        meeting_action_reminders(today=due - dt.timedelta(days=1)) == "0 meeting actions reminded"
+    )
+    assert meeting_action_reminders(today=due) == "1 meeting actions reminded"
+    assert meeting_action_reminders(today=due) == "0 meeting actions reminded"  # once
+    assert Notification.objects.filter(user=world["teacher_a"], key__endswith=":due").count() == 1

@@ -115,6 +115,7 @@ class EventType(models.IntegerChoices):
     MEETING_MINUTES_SAVED = 1203, _("Verslag van een zorgoverleg vastgelegd")
     MEETING_EXPORTED = 1204, _("Verslag van een zorgoverleg geëxporteerd")
     MEETING_REQUESTED = 1205, _("Traject aangemeld voor het zorgoverleg")
+    MEETING_REMINDER_SENT = 1206, _("Herinnering aan een actie uit het zorgoverleg verstuurd")
 
     DEMO_LOADED = 900, _("Demogegevens geladen")
     CALENDAR_CHANGED = 910, _("Vakanties of vrije dagen gewijzigd")

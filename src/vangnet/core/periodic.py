@@ -37,6 +37,12 @@ def case_reminders() -> str:
     return run()
 
 
+def meeting_action_reminders() -> str:
+    from vangnet.meetings.reminders import meeting_action_reminders as run
+
+    return run()
+
+
 def send_notification_emails() -> str:
     from vangnet.core.notify import send_notification_emails as run
 
@@ -48,6 +54,8 @@ JOBS: list[Job] = [
     Job("purge_submission_tokens", dt.timedelta(hours=6), purge_submission_tokens),
     # deadlines of care cases: reminders on the due date, escalation a week after
     Job("case_reminders", dt.timedelta(minutes=15), case_reminders),
+    # actions of a care meeting that are not case tasks: a reminder on the due date
+    Job("meeting_action_reminders", dt.timedelta(minutes=15), meeting_action_reminders),
     # e-mail only says that a notification waits (only when VANGNET_EMAIL_HOST is set)
     Job("send_notification_emails", dt.timedelta(minutes=5), send_notification_emails),
 ]

@@ -452,6 +452,8 @@ FACTS: dict[str, dict[str, bool]] = {
         "teacher_heard_on": False,
         "parents_heard_on": False,
         "pupil_heard_on": False,
+        "excluded_from": True,
+        "excluded_until": True,
         "parents_written_on": False,
         "copies_sent_on": False,
         "objection_received_on": False,
@@ -516,6 +518,19 @@ def fact_errors(measure: Measure, changes: Mapping[str, Any], today: dt.date) ->
         errors["objection_received_on"] = _(
             "Het bezwaar kan niet eerder zijn binnengekomen dan het besluit tot verwijdering."
         )
+    excluded_from = changes.get("excluded_from", measure.excluded_from)
+    excluded_until = changes.get("excluded_until", measure.excluded_until)
+    if ("excluded_from" in changes or "excluded_until" in changes) and measure.decided_on is None:
+        errors["excluded_from"] = _(
+            "Tijdelijk de toegang ontzeggen kan pas na het besluit tot verwijdering, terwijl "
+            "het bestuur een andere school zoekt."
+        )
+    elif (
+        isinstance(excluded_from, dt.date)
+        and isinstance(excluded_until, dt.date)
+        and excluded_until < excluded_from
+    ):
+        errors["excluded_until"] = _("De einddatum ligt voor de begindatum.")
     if changes.get("objection_received_on") and measure.decided_on is None:
         errors["objection_received_on"] = _(
             "Bezwaar kan pas als het bestuur tot verwijdering heeft besloten."

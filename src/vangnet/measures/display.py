@@ -296,7 +296,7 @@ def fact_groups(measure: Measure) -> list[str]:
         if m.status == S.PROPOSED:
             return ["preparation", "meeting", "hearings"]
         if m.status == S.DECIDED:
-            return ["parents", "copies", "objection"]
+            return ["parents", "copies", "exclusion", "objection"]
         return ["objection", "enrolment"]
     return ["student"] if m.status == S.PROPOSED else []
 

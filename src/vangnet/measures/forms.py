@@ -244,6 +244,8 @@ FACT_LABELS: dict[str, Any] = {
     "objection_decided_on": _("Het bestuur besliste op het bezwaar op"),
     "objection_outcome": _("Uitkomst van het bezwaar"),
     "enrolment_notice_on": _("Bericht van inschrijving op de nieuwe school ontvangen op"),
+    "excluded_from": _("Tijdelijk geen toegang tot de school vanaf"),
+    "excluded_until": _("Tijdelijk geen toegang tot en met"),
     "student_heard_on": _("Student gehoord op"),
 }
 TEXTS = {
@@ -280,6 +282,10 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
         ),
     ),
     "enrolment": (_("Inschrijving op de nieuwe school"), ("enrolment_notice_on",)),
+    "exclusion": (
+        _("Tijdelijke verwijdering tijdens het zoeken"),
+        ("excluded_from", "excluded_until"),
+    ),
     "student": (_("Horen van de student"), ("student_heard_on",)),
 }
 

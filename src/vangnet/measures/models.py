@@ -105,6 +105,9 @@ class Measure(models.Model):
     pupil_heard_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)  # the board's decision (intent)
     search_ends_on = models.DateField(null=True, blank=True)
+    # the pupil may be kept away from school while another school is sought
+    excluded_from = models.DateField(null=True, blank=True)
+    excluded_until = models.DateField(null=True, blank=True)
     objection_deadline = models.DateField(null=True, blank=True)
     accepted_by_school = models.CharField(max_length=200, blank=True)
     accepted_on = models.DateField(null=True, blank=True)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from vangnet.cases.actions import about_case
@@ -24,6 +25,7 @@ from vangnet.cases.models import Case, CaseTask
 from vangnet.core import access
 from vangnet.core.audit import Actor, about_pupil, record
 from vangnet.core.models import EventType
+from vangnet.core.notify import notify
 from vangnet.core.submissions import ConflictError
 from vangnet.incidents import insights
 from vangnet.lib.consent import giver_problem
@@ -570,13 +572,26 @@ def do_save_minutes(
                     assignee=action.owner,
                     created_by=user,
                 )
-            ItemAction.objects.create(
+            created = ItemAction.objects.create(
                 item=item,
                 what=action.what.strip()[:300],
                 owner=action.owner,
                 due_on=action.due_on,
                 task=task,
                 created_by=user,
+            )
+            # after commit: the owner hears of the action (no pupil's name, a date only)
+            notify(
+                action.owner,
+                f"meeting-action:{created.pk}:asked",
+                _("Nieuwe actie uit het zorgoverleg van %(date)s, uiterlijk %(due)s")
+                % {
+                    "date": formats.date_format(item.meeting.held_on, "j F Y"),
+                    "due": formats.date_format(action.due_on, "j F Y"),
+                },
+                reverse("my_tasks")
+                if task
+                else reverse("care_meeting_detail", args=[item.meeting_id]),
             )
         record(
             actor,

@@ -198,6 +198,9 @@ class ItemAction(models.Model):
     task = models.OneToOneField(
         "cases.CaseTask", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # an action on a warning, the trends or another topic has no case task: the worker
+    # reminds its owner once on the due date
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
