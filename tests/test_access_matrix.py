@@ -248,6 +248,12 @@ def _meeting_item_url(w: World, tail: str = "") -> str:
     return f"/zorgoverleg/{meeting.pk}/onderwerp/{item.pk}/{tail}"
 
 
+def _meeting_member_url(w: World) -> str:
+    meeting = _meeting(w)
+    member = meeting.series.members.get(name="Jeugdarts GGD")
+    return f"/zorgoverleg/reeks/{meeting.series_id}/leden/{member.pk}/"
+
+
 def _api_suspension(w: World) -> Measure:
     """A suspension of pupil_a5 proposed a month ahead on a ladder case owned by care_a."""
     case = Case.objects.create(
@@ -852,6 +858,41 @@ ROUTES = [
         "naming_consent_create",
         lambda w: f"/leerlingen/{w.pupil_a5.pk}/toestemming-naam/",
         MEETING_FORMS,  # an empty POST: the form's messages
+        method="post",
+    ),
+    Route(
+        "meeting_series_edit",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/wijzigen/",
+        MEETING_FORMS,
+    ),
+    Route(
+        "meeting_series_edit",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/wijzigen/",
+        MEETING_FORMS,  # an empty POST: the form's messages
+        method="post",
+    ),
+    Route(
+        "meeting_member_add",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/leden/",
+        MEETING_FORMS,
+    ),
+    Route(
+        "meeting_member_add",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/leden/",
+        MEETING_FORMS,  # an empty POST: the form's messages
+        method="post",
+    ),
+    Route("meeting_member_edit", _meeting_member_url, MEETING_FORMS),
+    Route(
+        "meeting_member_edit",
+        _meeting_member_url,
+        MEETING_FORMS,  # an empty POST: the form's messages
+        method="post",
+    ),
+    Route(
+        "meeting_series_active",
+        lambda w: f"/zorgoverleg/reeks/{_meeting(w).series_id}/stoppen/",
+        MEETING_WRITERS,  # an empty POST: "out of date", back to the series
         method="post",
     ),
     Route(

@@ -166,6 +166,13 @@ def do_plan_meeting(series: MeetingSeries, held_on: dt.date, *, actor: Actor) ->
     user = _user(actor)
     if not access.can_organise_meetings(user, series.school):
         raise PermissionDenied
+    if not series.active:
+        raise ValidationError(
+            _(
+                "Dit overleg is gestopt: er worden geen nieuwe data gepland. Start het overleg "
+                "weer om een datum te plannen."
+            )
+        )
     if held_on < timezone.localdate() - dt.timedelta(days=60):
         raise ValidationError({"held_on": _("Deze datum ligt meer dan twee maanden terug.")})
     with transaction.atomic():

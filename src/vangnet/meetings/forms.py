@@ -339,3 +339,109 @@ class NamingConsentForm(OnceFormMixin):
         with_authority = [link for link in links if link.parental_authority]
         if not older and len(with_authority) == 1:
             self.initial.setdefault("guardian", with_authority[0].guardian_id)
+
+
+# --- changing a series and its members ------------------------------------------------------
+
+
+class SeriesEditForm(OnceFormMixin):
+    """The series' own fields, as when it was made, and the version the form was opened
+    with. The first date is fixed once a meeting of the series has been held."""
+
+    title = SeriesForm.base_fields["title"]
+    recurrence = SeriesForm.base_fields["recurrence"]
+    first_on = SeriesForm.base_fields["first_on"]
+    starts_at = SeriesForm.base_fields["starts_at"]
+    place = SeriesForm.base_fields["place"]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, first_fixed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if first_fixed:
+            field = self.fields["first_on"]
+            field.disabled = True  # the stored date is used, whatever is posted
+            field.help_text = _(
+                "Er is al een overleg van deze reeks geweest: de eerste keer ligt vast."
+            )
+
+
+class MemberEditForm(OnceFormMixin):
+    role_title = forms.CharField(
+        label=_("Functie in het overleg"),
+        max_length=200,
+        error_messages={"required": _("Vul de functie in het overleg in.")},
+    )
+    own_team = forms.BooleanField(
+        label=_("Hoort bij het eigen zorgteam van de school"),
+        required=False,
+        help_text=_(
+            "Zet dit uit voor iemand van buiten het zorgteam: dan staan leerlingen op de "
+            "agenda standaard zonder naam."
+        ),
+    )
+
+
+class MemberAddForm(MemberEditForm):
+    """A new member: a colleague of the school with an account, or someone from outside
+    the school by name. Colleagues who take part already are marked in the list."""
+
+    field_order = ["user", "name", "role_title", "own_team"]
+
+    def __init__(
+        self, *args: Any, colleagues: list[User], taking_part: set[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleagues = {u.pk: u for u in colleagues}
+        choices: list[tuple[Any, str]] = [("", "—")]
+        for u in colleagues:
+            label = u.full_name or u.email
+            if u.pk in taking_part:
+                label = _("%(name)s (neemt al deel)") % {"name": label}
+            choices.append((u.pk, label))
+        self.fields["user"] = forms.TypedChoiceField(
+            label=_("Collega van de school"),
+            choices=choices,
+            coerce=int,
+            required=False,
+            empty_value=None,
+            error_messages={"invalid_choice": PICK},
+        )
+        self.fields["name"] = forms.CharField(
+            label=_("Of: naam van iemand van buiten de school"),
+            max_length=200,
+            required=False,
+            help_text=_("Iemand zonder account, bijvoorbeeld de jeugdarts of de wijkagent."),
+        )
+        self.order_fields(self.field_order)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = (data.get("name") or "").strip()
+        if data.get("user") and name:
+            self.add_error("name", _("Kies een collega óf vul een naam in, niet allebei."))
+        elif not data.get("user") and not name and "user" not in self.errors:
+            self.add_error("user", _("Kies een collega of vul een naam in."))
+        return data
+
+    def member(self) -> MemberInput:
+        d = self.cleaned_data
+        return MemberInput(
+            role_title=d["role_title"],
+            user=self.colleagues.get(d["user"]) if d.get("user") else None,
+            name=d.get("name") or "",
+            own_team=bool(d.get("own_team")),
+        )
+
+
+class MemberRemoveForm(OnceFormMixin):
+    """Taking a member out of the series: only the one-time token."""
+
+
+class SeriesActiveForm(OnceFormMixin):
+    """Stop the series (``active=0``) or start it again (``active=1``)."""
+
+    active = forms.TypedChoiceField(
+        choices=[("0", "0"), ("1", "1")],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )

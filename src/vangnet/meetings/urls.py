@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vangnet.meetings import export, views
+from vangnet.meetings import export, series_views, views
 
 urlpatterns = [
     path("zorgoverleg/", views.meeting_list, name="meeting_list"),
@@ -9,6 +9,26 @@ urlpatterns = [
         "zorgoverleg/reeks/<int:series_id>/",
         views.meeting_series_detail,
         name="meeting_series_detail",
+    ),
+    path(
+        "zorgoverleg/reeks/<int:series_id>/wijzigen/",
+        series_views.meeting_series_edit,
+        name="meeting_series_edit",
+    ),
+    path(
+        "zorgoverleg/reeks/<int:series_id>/leden/",
+        series_views.meeting_member_add,
+        name="meeting_member_add",
+    ),
+    path(
+        "zorgoverleg/reeks/<int:series_id>/leden/<int:member_id>/",
+        series_views.meeting_member_edit,
+        name="meeting_member_edit",
+    ),
+    path(
+        "zorgoverleg/reeks/<int:series_id>/stoppen/",
+        series_views.meeting_series_active,
+        name="meeting_series_active",
     ),
     path("zorgoverleg/<int:meeting_id>/", views.care_meeting_detail, name="care_meeting_detail"),
     path(

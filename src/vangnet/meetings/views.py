@@ -61,6 +61,7 @@ from vangnet.meetings.forms import (
     NamingConsentForm,
     PlanForm,
     RequestForm,
+    SeriesActiveForm,
     SeriesForm,
     initial_from_post,
     rows_in,
@@ -163,12 +164,12 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     organised = access.meeting_schools(user)
-    series = list(
+    every = list(
         access.visible_meeting_series(user)
-        .filter(active=True)
         .select_related("school")
         .order_by("school__name", "title", "pk")
     )
+    series = [s for s in every if s.active]
     meetings = (
         access.visible_care_meetings(user)
         .filter(series__in=[s.pk for s in series])
@@ -191,7 +192,12 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "meetings/meeting_list.html",
-        {"rows": rows, "schools": schools, "organiser": bool(organised)},
+        {
+            "rows": rows,
+            "stopped": [s for s in every if not s.active],
+            "schools": schools,
+            "organiser": bool(organised),
+        },
     )
 
 
@@ -354,6 +360,9 @@ def meeting_series_detail(request: AuthedRequest, series_id: int) -> HttpRespons
             "held": [m for m in meetings if m.held_on < today or m.closed_at is not None],
             "form": form,
             "open_dates": [(d, d.isoformat() in posted) for d in ahead if d not in taken][:4],
+            "active_form": SeriesActiveForm(initial={"active": "0" if series.active else "1"})
+            if organiser
+            else None,
         },
     )
 
