@@ -245,3 +245,15 @@ def test_the_board_sees_small_numbers_hidden_also_for_one_school(
     assert initiator.shown == [0, None, 0]
     assert {r.key: r.shown for r in board_view.by_group} == {"Groep 5": None, "Groep 6": None}
     assert next(r for r in school_view.repeated if r.role == "initiator").shown == [0, 1, 0]
+
+
+def test_the_year_in_review_is_under_trends_in_the_menu(world: World, client_for: object) -> None:
+    page = (
+        client_for("director_a")
+        .get(  # type: ignore[operator]
+            f"/incidenten/jaaroverzicht/?school={world.school_a.pk}"
+        )
+        .content.decode()
+    )
+    assert f'<a href="{reverse("incident_insights")}" aria-current="page">' in page
+    assert '<a href="/incidenten/" aria-current="page">' not in page

@@ -40,6 +40,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has(Role.PRIVACY_OFFICER):
         items.append(("audit", reverse("audit_log"), _("Auditlog")))
     path = request.path
+    # the year in review and the annual report belong to Trends, not to the register
+    for section in ("/incidenten/jaaroverzicht/", "/incidenten/jaarverslag/"):
+        if path.startswith(section):
+            path = reverse("incident_insights")
     # the current item is the longest link the path starts with ("/" only for itself)
     matches = [
         url for _k, url, _l in items if (path == url if url == "/" else path.startswith(url))
