@@ -22,3 +22,10 @@ def download(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    """The record version a form was opened at (its hidden ``version`` field), or None when
+    it is missing or not a plain number; actions compare it to refuse a stale form."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None

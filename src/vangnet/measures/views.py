@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.core import access
 from vangnet.core.audit import Actor, Entry, about_pupil, record, record_many
-from vangnet.core.http import AuthedRequest
+from vangnet.core.http import AuthedRequest, posted_version
 from vangnet.core.models import EventType
 from vangnet.core.roles import SCHOOL_WIDE_ROLES, Role
 from vangnet.core.submissions import ConflictError, run_once
@@ -359,11 +359,6 @@ def measure_detail(request: AuthedRequest, measure_id: int) -> HttpResponse:
     return render(request, "measures/measure_detail.html", context)
 
 
-def _version(request: AuthedRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 def _stale(form: Form) -> None:
     form.add_error(None, _("Dit formulier is verouderd. Open de maatregel opnieuw."))
 
@@ -379,7 +374,7 @@ def measure_record(request: AuthedRequest, measure_id: int) -> HttpResponse:
         messages.error(request, _("Dit formulier hoort niet (meer) bij deze maatregel."))
         return HttpResponseRedirect(measure_url(measure))
     form = FactsForm(request.POST, measure=measure, group=group)
-    version = _version(request)
+    version = posted_version(request)
     if not form.is_valid():
         return _render_detail(request, measure, {group: form})
     changes = form.changes()
@@ -416,7 +411,7 @@ def measure_decide(request: AuthedRequest, measure_id: int) -> HttpResponse:
     if not access.can_approve_measure(user, measure):
         raise PermissionDenied
     form = DecideForm(request.POST, measure=measure)
-    version = _version(request)
+    version = posted_version(request)
     if form.is_valid() and version is None:
         _stale(form)
     elif form.is_valid():

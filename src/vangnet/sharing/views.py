@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.cases.actions import about_case
 from vangnet.core import access
 from vangnet.core.audit import Actor, Entry, record, record_many
-from vangnet.core.http import AuthedRequest
+from vangnet.core.http import AuthedRequest, posted_version
 from vangnet.core.models import EventType
 from vangnet.core.roles import Role
 from vangnet.core.submissions import ConflictError, run_once
@@ -269,11 +269,6 @@ def sharing_request_detail(request: AuthedRequest, request_id: int) -> HttpRespo
     return render(request, "sharing/request_detail.html", context)
 
 
-def _version(request: AuthedRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 @login_required
 @require_POST
 def sharing_request_decide(request: AuthedRequest, request_id: int) -> HttpResponse:
@@ -283,7 +278,7 @@ def sharing_request_decide(request: AuthedRequest, request_id: int) -> HttpRespo
     if not access.can_approve_sharing(user, sharing):
         raise PermissionDenied
     form = DecideForm(request.POST)
-    version = _version(request)
+    version = posted_version(request)
     if form.is_valid() and version is None:
         form.add_error(None, STALE)
     elif form.is_valid():
@@ -337,7 +332,7 @@ def sharing_request_share(request: AuthedRequest, request_id: int) -> HttpRespon
                 sharing,
                 shared_on=shared_on,
                 actor=Actor.from_request(request),
-                version=_version(request),
+                version=posted_version(request),
             )
             return request_url(sharing)
 
